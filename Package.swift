@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "moat",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "moat", targets: ["moat"]),
+        .library(name: "OCIModel", targets: ["OCIModel"]),
+        .library(name: "OCIImage", targets: ["OCIImage"]),
+        .library(name: "LayerFS", targets: ["LayerFS"]),
+        .library(name: "ImageAnalysis", targets: ["ImageAnalysis"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // ISA-L is loaded at run time (dlopen) so a machine without libisal still runs moat on zlib.
+        .target(
+            name: "CMoatInflate",
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("dl")]
+        ),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "OCIModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
+        .target(name: "Compression", dependencies: ["CMoatInflate", "CZstd"], swiftSettings: strictSettings),
+        .target(name: "LayerFS", swiftSettings: strictSettings),
+        .target(
+            name: "OCIImage",
+            dependencies: ["OCIModel", "Compression", "LayerFS", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ImageAnalysis",
+            dependencies: ["OCIModel", "OCIImage", "LayerFS", "Compression", "CMoatInflate", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "Reporting", dependencies: ["ImageAnalysis", "OCIModel"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "moat",
+            dependencies: [
+                "OCIModel", "OCIImage", "LayerFS", "ImageAnalysis", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MoatTesting",
+            dependencies: ["OCIModel", "LayerFS", "CMoatInflate", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "OCIModelTests", dependencies: ["OCIModel"], swiftSettings: strictSettings),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "LayerFSTests", dependencies: ["LayerFS", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "OCIImageTests", dependencies: ["OCIImage", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "ImageAnalysisTests", dependencies: ["ImageAnalysis", "OCIImage", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageAnalysis"], swiftSettings: strictSettings),
+        .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,59 @@
+import Compression
+public import LayerFS
+public import OCIImage
+public import OCIModel
+import Foundation
+
+/// Everything the rules look at, computed once: the image, each layer's index and content, the merged tree,
+/// the base-image split and the OS.
+public struct ImageContext: Sendable {
+    public let image: Image
+    public let scans: [LayerScan<ContentCollector>]
+    public let tree: FileTree
+    public let base: BaseImage
+    public let os: OperatingSystem?
+    /// System files as the container sees them (from the layer whose version is visible).
+    public let systemFiles: [String: [UInt8]]
+    /// Installed packages as the container sees them.
+    public let packages: [String]
+    /// History entries per layer (nil where history does not cover the layer).
+    public let layerHistory: [History?]
+
+    public init(image: Image, scans: [LayerScan<ContentCollector>]) {
+        self.image = image
+        self.scans = scans
+        self.tree = FileTree(layers: scans.map(\.index))
+        var visible: [String: [UInt8]] = [:]
+        var databases: [String: [String]] = [:]
+        for (index, scan) in scans.enumerated() {
+            for (path, content) in scan.visitor.systemFiles where tree.file(at: path)?.layer == index {
+                visible[path] = content
+            }
+            for (path, names) in scan.visitor.packageDatabases where tree.file(at: path)?.layer == index {
+                databases[path] = names
+            }
+        }
+        systemFiles = visible
+        packages = Array(Set(databases.values.joined())).sorted()
+        os = OperatingSystem.detect(visible)
+        let history = image.config.layerHistory
+        layerHistory = image.layers.indices.map { history.count == image.layers.count ? history[$0] : nil }
+        base = BaseImage.identify(image: image, tree: tree, os: os, packageCount: packages.count, systemFiles: visible)
+    }
+
+    public func origin(ofLayer layer: Int) -> Origin {
+        switch base.evidence {
+        case .none: .unknown
+        default: base.layerCount > layer ? .base : .application
+        }
+    }
+
+    public func digest(ofLayer layer: Int) -> String? {
+        (image.layers[layer].digest ?? image.layers[layer].diffID)?.description
+    }
+
+    /// The command line a container runs (Entrypoint + Cmd).
+    public var command: [String] {
+        (image.config.config?.entrypoint ?? []) + (image.config.config?.cmd ?? [])
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import LayerFS
+import OCIImage
+import OCIModel
+import Compression
+/// Secrets in the image configuration: `Env`, `Labels` and `ARG`/`ENV` values recorded in build history.
+struct ConfigSecretsRule: ImageRule {
+    /// Name fragments that mark a variable as secret (hadolint DL3064, Dockle CIS-DI-0010), matched per word.
+    static let secretWords: Set<String> = ["PASSWORD", "PASSWD", "PASS", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PRIVATE"]
+    static let secretPairs: [[String]] = [["API", "KEY"], ["ACCESS", "KEY"], ["PRIVATE", "KEY"], ["SECRET", "KEY"], ["CLIENT", "SECRET"], ["AUTH", "KEY"]]
+    /// Names that look secret but are public by design (Dockle's accepted keys, version pins).
+    static let acceptedNames: Set<String> = ["GPG_KEY", "GPG_KEYS", "PASSWORD_FILE", "SECRET_FILE", "TOKEN_FILE"]
+
+    static func isSecretName(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        if acceptedNames.contains(upper) || upper.hasSuffix("_FILE") || upper.hasSuffix("_PATH") || upper.hasSuffix("_VERSION")
+            || upper.hasSuffix("_URL") || upper.hasSuffix("_SHA256") { return false }
+        let words = upper.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).map(String.init)
+        if words.contains(where: secretWords.contains) { return true }
+        return secretPairs.contains { pair in
+            zip(words, words.dropFirst()).contains { $0 == pair[0] && $1 == pair[1] }
+        }
+    }
+
+    static func mask(_ value: String) -> String {
+        value.isEmpty ? "(empty)" : String(repeating: "*", count: min(value.count, 12)) + " (\(value.count) chars)"
+    }
+
+    func findings(in context: ImageContext) -> [Finding] {
+        var findings: [Finding] = []
+        let config = context.image.config.config
+        for entry in config?.env ?? [] {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            let name = String(entry[..<equals])
+            let value = String(entry[entry.index(after: equals)...])
+            if let finding = check(context, name: name, value: value, where: "Env") { findings.append(finding) }
+        }
+        for (name, value) in (config?.labels ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if let finding = check(context, name: name, value: value, where: "label") { findings.append(finding) }
+        }
+        for (index, entry) in (context.image.config.history ?? []).enumerated() {
+            for (name, value) in Self.assignments(in: entry.createdBy ?? "") {
+                if let finding = check(context, name: name, value: value, where: "history entry \(index + 1)") { findings.append(finding) }
+            }
+        }
+        return findings
+    }
+
+    func check(_ context: ImageContext, name: String, value: String, where place: String) -> Finding? {
+        let tokenHits = SecretScanner.scan(Array(value.utf8), path: "")
+        guard (Self.isSecretName(name) && !value.isEmpty) || !tokenHits.isEmpty else { return nil }
+        let masked = tokenHits.first?.masked ?? Self.mask(value)
+        return context.configFinding(RuleCatalog.configSecret,
+            "\(name) in the image's \(place) holds a secret (\(masked)); anyone who can pull the image can read it",
+            seed: name + "|" + Fingerprint.secret(Array(value.utf8)),
+            details: ["name": name, "location": place, "masked": masked])
+    }
+
+    /// `NAME=value` words of `ENV`/`ARG` instructions and BuildKit's `RUN |N NAME=value …` prefix.
+    static func assignments(in createdBy: String) -> [(String, String)] {
+        var text = Substring(createdBy)
+        for prefix in ["/bin/sh -c #(nop) ", "|"] where text.hasPrefix(prefix) { text = text.dropFirst(prefix.count) }
+        var result: [(String, String)] = []
+        var isEnvLike = text.hasPrefix("ENV ") || text.hasPrefix("ARG ")
+        if createdBy.hasPrefix("|") { isEnvLike = true }
+        guard isEnvLike else { return [] }
+        for word in text.split(separator: " ") {
+            guard let equals = word.firstIndex(of: "=") else { continue }
+            let name = String(word[..<equals])
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), name.first?.isNumber == false else { continue }
+            var value = String(word[word.index(after: equals)...])
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            result.append((name, value))
+        }
+        return result
+    }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+#
+# scripts/test.sh -- the project's single test command.
+#
+# Why: moat's tests read real container images, which are built from Debian
+# packages (scripts/build-test-images.sh) rather than committed.  One command
+# must take a plain machine (developer's or CI's) to a finished `swift test`:
+# system packages, test images, build, tests.
+#
+# What:
+#   1. installs missing Debian packages (mmdebstrap umoci skopeo openssl gcc
+#      libc6-dev ... and the -dev libraries the package links: libisal-dev
+#      libzstd-dev zlib1g-dev); apt is only touched when something is missing
+#   2. builds the test images (non-large) into
+#      ${MOAT_TEST_IMAGES:-<repo>/.build-images}; instant when they exist
+#   3. exports MOAT_TEST_IMAGES as that absolute path
+#   4. swift build, then swift test with this script's arguments; exits with
+#      swift test's status
+#
+# Usage: scripts/test.sh [swift test arguments...]
+#   e.g. scripts/test.sh --filter LayerTests
+
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+# shellcheck source=scripts/lib/deps.sh
+. "$SCRIPT_DIR/lib/deps.sh"
+
+# A relative MOAT_TEST_IMAGES is taken relative to where we were started.
+IMAGES=${MOAT_TEST_IMAGES:-$REPO_ROOT/.build-images}
+case $IMAGES in /*) ;; *) IMAGES=$PWD/$IMAGES ;; esac
+
+moat_deps_images
+moat_deps_build
+moat_install_missing
+
+"$SCRIPT_DIR/build-test-images.sh" "$IMAGES"
+MOAT_TEST_IMAGES=$(cd "$IMAGES" && pwd)
+export MOAT_TEST_IMAGES
+
+cd "$REPO_ROOT"
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    PATH=/opt/swift/usr/bin:$PATH
+fi
+command -v swift >/dev/null 2>&1 || { echo "test: swift not found on PATH" >&2; exit 1; }
+
+echo "==> swift build (MOAT_TEST_IMAGES=$MOAT_TEST_IMAGES)" >&2
+swift build
+echo "==> swift test $*" >&2
+exec swift test "$@"
