@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "MoatTesting",
-            dependencies: ["OCIModel", "LayerFS", "CMoatInflate", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["OCIModel", "LayerFS", "CMoatInflate", "CZstd"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "OCIModelTests", dependencies: ["OCIModel"], swiftSettings: strictSettings),
@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "OCIImageTests", dependencies: ["OCIImage", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ImageAnalysisTests", dependencies: ["ImageAnalysis", "OCIImage", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageAnalysis"], swiftSettings: strictSettings),
-        .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
     ]
 )

@@ -51,7 +51,7 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$SCRIPT_DIR/lib/oci.sh"
 
 # Bump when a recipe changes: every image is rebuilt on the next run.
-RECIPE_VERSION=1
+RECIPE_VERSION=2
 SUITE=bookworm
 # Fixed timestamps: file mtimes (mmdebstrap clamps to SOURCE_DATE_EPOCH) and
 # the created dates in configs/history.  2023-11-14T22:13:20Z.
@@ -427,7 +427,7 @@ build_large() {
     log "large: apt-get install $LARGE_PKGS (takes a few minutes)"
     apt_layer "$img" "$d/bundle" "$(ts 10)" \
         "apt-get update -q && apt-get install -y -q --no-install-recommends $LARGE_PKGS && apt-get clean && rm -rf /var/lib/apt/lists/*" \
-        "RUN apt-get update && apt-get install -y --no-install-recommends $LARGE_PKGS && rm -rf /var/lib/apt/lists/*"
+        "RUN apt-get update && apt-get install -y --no-install-recommends $LARGE_PKGS && apt-get clean && rm -rf /var/lib/apt/lists/*"
     rm -rf --one-file-system "$d/bundle"
     publish large "$img" 2 "$want"
 }

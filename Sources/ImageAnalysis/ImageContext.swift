@@ -38,7 +38,16 @@ public struct ImageContext: Sendable {
         os = OperatingSystem.detect(visible)
         let history = image.config.layerHistory
         layerHistory = image.layers.indices.map { history.count == image.layers.count ? history[$0] : nil }
-        base = BaseImage.identify(image: image, tree: tree, os: os, packageCount: packages.count, systemFiles: visible)
+        // The base's own package count is what its top layer's database lists, before the application added any.
+        let provisional = BaseImage.identify(image: image, tree: tree, os: os, packageCount: packages.count, systemFiles: visible)
+        if provisional.layerCount > 0, provisional.layerCount < scans.count,
+           let baseDatabase = scans[..<provisional.layerCount].last(where: { !$0.visitor.packageDatabases.isEmpty }) {
+            var adjusted = provisional
+            adjusted.packageCount = Set(baseDatabase.visitor.packageDatabases.values.joined()).count
+            base = adjusted
+        } else {
+            base = provisional
+        }
     }
 
     public func origin(ofLayer layer: Int) -> Origin {

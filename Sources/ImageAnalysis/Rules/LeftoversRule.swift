@@ -32,7 +32,7 @@ struct LeftoversRule: ImageRule {
 
     func findings(in context: ImageContext) -> [Finding] {
         var totals: [Int: (files: Int, bytes: Int64, layers: Set<Int>, example: String)] = [:]
-        for file in context.tree.visibleFiles where file.file.kind == .regular {
+        for file in context.tree.visibleFiles where file.file.kind == .regular && file.file.size > 0 {
             guard let index = Self.groups.firstIndex(where: { $0.matches(file.path) }) else { continue }
             var total = totals[index] ?? (0, 0, [], file.path)
             total.files += 1
