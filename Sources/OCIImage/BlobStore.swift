@@ -23,18 +23,29 @@ public protocol BlobStore: Sendable {
 public protocol ChunkSink: AnyObject {
     func consume(_ chunk: UnsafeRawBufferPointer) throws
     func finish() throws
+    /// Called instead of `finish` when the stream failed part-way; releases whatever the sink holds.
+    func abort()
+}
+
+extension ChunkSink {
+    public func abort() {}
 }
 
 /// Reads `stream` to its end into `sink`, through one reusable buffer.
 public func pump(_ stream: any ByteStream, into sink: any ChunkSink, bufferSize: Int = 1 << 20) throws {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 64)
     defer { buffer.deallocate() }
-    while true {
-        let n = try stream.read(into: buffer)
-        if n == 0 { break }
-        try sink.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+    do {
+        while true {
+            let n = try stream.read(into: buffer)
+            if n == 0 { break }
+            try sink.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+        try sink.finish()
+    } catch {
+        sink.abort()
+        throw error
     }
-    try sink.finish()
 }
 
 extension BlobStore {
@@ -58,7 +69,9 @@ func decodeJSONValue<T: Decodable>(_ type: T.Type, _ data: Data, what: String) t
     do {
         return try decodeJSON(type, from: data, what: what)
     } catch {
-        throw ImageError(.invalidMetadata, error.description)
+        // Only .invalidJSON names what was read; a bad digest or platform inside the document must say where it is too.
+        if case .invalidJSON = error { throw ImageError(.invalidMetadata, error.description) }
+        throw ImageError(.invalidMetadata, "\(what) is not valid: \(error.description)")
     }
 }
 

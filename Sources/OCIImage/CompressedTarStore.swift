@@ -29,20 +29,27 @@ public struct CompressedTarStore: BlobStore {
         let decompressor = try compression.makeDecompressor()
         var parser = TarStreamParser()
         let stream = file.stream()
+        // The whole archive is decompressed, so it gets the same bomb guard as a layer.
+        let limits = ExpansionLimits.default
+        var consumed: Int64 = 0
+        var produced: Int64 = 0
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { buffer.deallocate() }
         do {
             while !parser.isFinished {
                 let n = try stream.read(into: buffer)
                 if n == 0 { break }
+                consumed += Int64(n)
                 try decompressor.decompress(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { chunk in
+                    produced += Int64(chunk.count)
+                    try limits.check(consumed: consumed, produced: produced)
                     try parser.feed(chunk, to: &handler)
                 }
             }
             if !parser.isFinished { try decompressor.finish() }
             try parser.finish()
         } catch let error as CompressionError {
-            throw ImageError(.corruptLayer, "\(file.path): \(error.detail)")
+            throw ImageError(.corruptArchive, "\(file.path): \(error.detail)")
         } catch let error as TarError {
             throw ImageError(.unrecognisedFormat, "\(file.path) is not a readable tar archive: \(error)")
         }
@@ -91,8 +98,10 @@ public struct CompressedTarStore: BlobStore {
     }
 
     public func visitMembers(_ paths: Set<String>, makeSink: (String) throws -> any ChunkSink) throws {
+        // Sinks are asked for by the caller's spelling of each path ("./a/layer.tar"), not the normalised member name.
+        let original = Dictionary(paths.sorted().map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         try withoutActuallyEscaping(makeSink) { makeSink in
-            var router = try SinkRouter(wanted: Set(paths.map(key)), makeSink: makeSink)
+            var router = try SinkRouter(wanted: Set(original.keys), makeSink: { try makeSink(original[$0] ?? $0) })
             try Self.pass(file: file, compression: compression, handler: &router)
         }
     }

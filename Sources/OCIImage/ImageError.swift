@@ -4,7 +4,7 @@ public import OCIModel
 public struct ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, Equatable {
         case notFound, unrecognisedFormat, invalidMetadata, ambiguousImage, imageNotFound, platformNotFound
-        case digestMismatch, diffIDMismatch, sizeMismatch, unsupported, corruptLayer, io
+        case digestMismatch, diffIDMismatch, sizeMismatch, unsupported, corruptLayer, corruptArchive, io
     }
     public let code: Code
     public let message: String

@@ -43,10 +43,17 @@ public enum OCILayout {
                 let known = try candidate.1 ?? configPlatform(of: candidate.0, store: store, source: source)
                 resolved.append((candidate.0, known, candidate.2))
             }
-            guard let match = resolved.first(where: { $0.1.map(wanted.accepts) ?? false }) else {
+            let matches = resolved.filter { $0.1.map(wanted.accepts) ?? false }
+            guard let match = matches.first else {
                 let present = resolved.map { $0.1?.description ?? "unknown" }
                 throw ImageError(.platformNotFound,
                     "\(source) has no image for platform \(wanted); present: \(present.joined(separator: ", ")). Choose one with --platform")
+            }
+            // Several differently named images for one platform: guessing would analyse the wrong one.
+            let names = Set(matches.map { $0.2.last ?? "" })
+            if imageName == nil, Set(matches.map(\.0.digest)).count > 1, names.count > 1 {
+                throw ImageError(.ambiguousImage,
+                    "\(source) holds \(matches.count) images for \(wanted); choose one with --image NAME (present: \(names.sorted().map { $0.isEmpty ? "unnamed" : $0 }.joined(separator: ", ")))")
             }
             chosen = match
         }
