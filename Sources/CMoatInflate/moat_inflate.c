@@ -142,7 +142,10 @@ int moat_inflate(moat_inflater *inflater,
     case Z_BUF_ERROR: return MOAT_INFLATE_OK; /* no progress possible: caller supplies more */
     case Z_MEM_ERROR: return MOAT_INFLATE_NOMEM;
     case Z_DATA_ERROR:
-        return (zs->msg && strstr(zs->msg, "check")) ? MOAT_INFLATE_CHECKSUM : MOAT_INFLATE_CORRUPT;
+        /* Only the trailer checks ("incorrect data check", "incorrect length check") are checksum errors;
+           "incorrect header check" means the input is not gzip at all. */
+        return (zs->msg && (strstr(zs->msg, "data check") || strstr(zs->msg, "length check"))) ? MOAT_INFLATE_CHECKSUM
+                                                                                                : MOAT_INFLATE_CORRUPT;
     default: return MOAT_INFLATE_CORRUPT;
     }
 }

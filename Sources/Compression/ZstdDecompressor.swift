@@ -36,7 +36,9 @@ public final class ZstdDecompressor: Decompressor {
             }
             frameComplete = result == 0
             if outBuffer.pos > 0 { try emit(UnsafeRawBufferPointer(rebasing: output[0..<outBuffer.pos])) }
-            if inBuffer.pos == inBuffer.size && outBuffer.pos < outBuffer.size { break }
+            // Done when the input is used up and nothing is pending: either the output had room to spare or the
+            // frame just ended (calling again would start reading a next frame header and report it incomplete).
+            if inBuffer.pos == inBuffer.size && (outBuffer.pos < outBuffer.size || result == 0) { break }
         } while true
     }
 

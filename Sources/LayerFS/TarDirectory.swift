@@ -20,7 +20,13 @@ public struct TarDirectory: Sendable {
         var longLink: String?
         var pax: PaxRecords?
         var count = 0
-        while offset + 512 <= fileSize {
+        while offset < fileSize {
+            guard offset + 512 <= fileSize else {
+                // Fewer than 512 bytes left: zero bytes are a cut end marker, anything else a header cut short.
+                let rest = try read(offset, Int(fileSize - offset))
+                if rest.allSatisfy({ $0 == 0 }) { break }
+                throw TarError(.truncated, offset: offset, "archive ends inside a tar header")
+            }
             let block = try read(offset, 512)
             guard block.count == 512 else { throw TarError(.truncated, offset: offset, "archive ends inside a tar header") }
             let isZero = block.withUnsafeBytes { TarHeader.isZeroBlock($0) }

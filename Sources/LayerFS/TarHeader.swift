@@ -87,16 +87,19 @@ struct TarHeader {
     static func number(_ block: UnsafeRawBufferPointer, _ start: Int, _ length: Int, offset: Int64, field: String) throws(TarError) -> Int64 {
         let first = block[start]
         if first & 0x80 != 0 {
-            let negative = first & 0x40 != 0
-            var value: UInt64 = UInt64(first & 0x3f)
-            for i in (start + 1)..<(start + length) {
-                guard value >> 55 == 0 else {
+            // Big-endian two's complement (as GNU tar and Go write it): a negative value is led by 0xff bytes.
+            // Inverting a negative value's bytes gives -value-1, which is read as a positive number.
+            let invert: UInt8 = first & 0x40 != 0 ? 0xff : 0
+            var value: UInt64 = 0
+            for i in start..<(start + length) {
+                guard value >> 56 == 0 else {
                     throw TarError(.badNumber, offset: offset, "tar header \(field) does not fit in 64 bits")
                 }
-                value = value << 8 | UInt64(block[i])
+                let byte = block[i] ^ invert
+                value = value << 8 | UInt64(i == start ? byte & 0x7f : byte)
             }
             guard value <= UInt64(Int64.max) else { throw TarError(.badNumber, offset: offset, "tar header \(field) is too large") }
-            return negative ? -Int64(value) : Int64(value)
+            return invert == 0 ? Int64(value) : ~Int64(value)
         }
         var value: Int64 = 0
         var seenDigit = false
