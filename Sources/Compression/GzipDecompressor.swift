@@ -5,6 +5,8 @@ public final class GzipDecompressor: Decompressor {
     private let inflater: OpaquePointer
     private var output: UnsafeMutableRawBufferPointer
     private var atMemberBoundary = false
+    /// Set once non-gzip bytes followed a member: everything after is trailing padding, never a new member.
+    private var inTrailer = false
     private var sawInput = false
 
     public init(allowISAL: Bool = true) throws(CompressionError) {
@@ -31,7 +33,11 @@ public final class GzipDecompressor: Decompressor {
         while true {
             if atMemberBoundary {
                 // Another gzip member may follow (pigz, concatenated files); anything else is padding we ignore.
-                guard remaining > 0, cursor.load(as: UInt8.self) == 0x1f else { return }
+                guard remaining > 0, !inTrailer else { return }
+                guard cursor.load(as: UInt8.self) == 0x1f else {
+                    inTrailer = true
+                    return
+                }
                 guard moat_inflater_reset(inflater) == 0 else { throw CompressionError(.corrupt, "cannot restart gzip inflater") }
                 atMemberBoundary = false
             }

@@ -7,6 +7,8 @@ public struct TarDirectory: Sendable {
         /// Offset of the member's data in the tar file.
         public var dataOffset: Int64
         public var size: Int64
+        /// For hard links, the normalised path of the member whose data they share.
+        public var linkTarget: String?
     }
 
     public private(set) var members: [String: Member] = [:]
@@ -56,7 +58,7 @@ public struct TarDirectory: Sendable {
             if let path = pax?.path { header.name = path }
             if let size = pax?.size { header.size = size }
             if let name = longName { header.name = name }
-            _ = longLink
+            if let link = longLink ?? pax?.linkPath { header.linkName = link }
             pax = nil
             longName = nil
             longLink = nil
@@ -66,7 +68,15 @@ public struct TarDirectory: Sendable {
             }
             if case .entry(let kind) = header.type, case .inside(let path, _) = ImagePath.normalise(header.name) {
                 if members[path] == nil { order.append(path) }
-                members[path] = Member(path: path, kind: kind, dataOffset: dataOffset, size: dataSize)
+                var member = Member(path: path, kind: kind, dataOffset: dataOffset, size: dataSize)
+                if kind == .hardLink, case .inside(let target, _) = ImagePath.normalise(header.linkName),
+                   let linked = members[target], linked.kind == .regular {
+                    // A hard link shares an earlier member's data; point straight at it.
+                    member.dataOffset = linked.dataOffset
+                    member.size = linked.size
+                    member.linkTarget = target
+                }
+                members[path] = member
             }
             offset = dataOffset + TarHeader.padded(dataSize)
         }

@@ -123,7 +123,7 @@ public struct TarStreamParser {
         switch state {
         case .finished:
             return
-        case .header where headerBuffer.isEmpty:
+        case .header where headerBuffer.isEmpty && pendingPax == nil && pendingLongName == nil && pendingLongLink == nil:
             return  // Missing end-of-archive blocks are common (e.g. some layer writers); the content is complete.
         default:
             throw TarError(.truncated, offset: offset, "tar stream is truncated in the middle of a member")

@@ -134,7 +134,7 @@ public struct TarFileStore: BlobStore {
     func member(_ path: String) throws(ImageError) -> TarDirectory.Member {
         let key: String
         if case .inside(let clean, _) = ImagePath.normalise(path) { key = clean } else { key = path }
-        guard let member = directory.members[key], member.kind == .regular || member.kind == .hardLink else {
+        guard let member = directory.members[key], member.kind == .regular || member.linkTarget != nil else {
             throw ImageError(.notFound, "\(file.path) has no member \"\(path.prefix(200))\"")
         }
         return member

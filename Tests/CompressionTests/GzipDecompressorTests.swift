@@ -191,3 +191,17 @@ struct GzipDecompressorTests {
         #expect(try decompressAll(try GzipDecompressor(allowISAL: false), TestCompression.gzip(payload)) == payload)
     }
 }
+
+@Suite("gzip trailing bytes")
+struct GzipTrailerTests {
+    @Test("bytes after a member that are not gzip end the stream; a later 0x1f is not read as a new member")
+    func trailerIsNeverANewMember() throws {
+        let member = TestCompression.gzip(Array("hello".utf8))
+        let decompressor = try GzipDecompressor()
+        var output: [UInt8] = []
+        try (member + [0, 0, 0]).withUnsafeBytes { raw in try decompressor.decompress(raw) { output += $0 } }
+        try TestCompression.gzip(Array("world".utf8)).withUnsafeBytes { raw in try decompressor.decompress(raw) { output += $0 } }
+        try decompressor.finish()
+        #expect(output == Array("hello".utf8))
+    }
+}

@@ -593,3 +593,22 @@ struct TarStreamParserTests {
         #expect(TarLimits().maxExtensionBytes == 1 << 20)
     }
 }
+
+@Suite("dangling extension headers")
+struct DanglingExtensionTests {
+    @Test("a stream ending right after a GNU long-name header is truncated")
+    func danglingLongName() throws {
+        var tar = TarBuilder()
+        tar.entry("././@LongLink", type: .gnuLongName, content: Array("a/very/long/name".utf8) + [0])
+        var parser = TarStreamParser()
+        var handler = NoContentHandler()
+        try tar.bytes.withUnsafeBytes { try parser.feed($0, to: &handler) }
+        #expect(throws: TarError.self) { try parser.finish() }
+    }
+}
+
+private struct NoContentHandler: TarEntryHandler {
+    mutating func captureLimit(for entry: TarEntry) -> Int { 0 }
+    mutating func entry(_ entry: TarEntry, content: [UInt8]) throws {}
+    mutating func rejectedEntry(rawName: String, offset: Int64) {}
+}
