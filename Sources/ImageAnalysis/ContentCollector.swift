@@ -45,12 +45,12 @@ public struct ContentCollector: ContentVisitor {
     static func isSecretCandidate(_ path: String) -> Bool {
         if skippedPrefixes.contains(where: path.hasPrefix) { return false }
         let slashed = "/" + path
-        if skippedSegments.contains(where: slashed.contains) { return false }
+        if skippedSegments.contains(where: { slashed.utf8.containsBytes($0.utf8) }) { return false }
         let name = ImagePath.baseName(path)
         if let dot = name.lastIndex(of: "."), binaryExtensions.contains(String(name[name.index(after: dot)...]).lowercased()) {
             return false
         }
-        if name.contains(".so.") { return false }
+        if name.utf8.containsBytes(".so.".utf8) { return false }
         return true
     }
 
@@ -106,3 +106,17 @@ enum PackageDatabase {
 }
 
 import Foundation
+
+extension Sequence where Element == UInt8 {
+    /// Byte-wise substring search without Foundation's locale-aware String machinery (this runs once per file).
+    func containsBytes<Needle: Collection>(_ needle: Needle) -> Bool where Needle.Element == UInt8 {
+        let haystack = Array(self)
+        let pattern = Array(needle)
+        guard !pattern.isEmpty else { return true }
+        guard haystack.count >= pattern.count else { return false }
+        for start in 0...(haystack.count - pattern.count) where haystack[start] == pattern[0] {
+            if haystack[start..<(start + pattern.count)].elementsEqual(pattern) { return true }
+        }
+        return false
+    }
+}

@@ -56,15 +56,25 @@ struct ConfigSecretsRule: ImageRule {
             details: ["name": name, "location": place, "masked": masked])
     }
 
-    /// `NAME=value` words of `ENV`/`ARG` instructions and BuildKit's `RUN |N NAME=value …` prefix.
+    /// `NAME=value` words of `ENV`/`ARG` instructions (classic builder: `/bin/sh -c #(nop)  ENV …`, BuildKit: `ENV …`)
+    /// and the build arguments of `RUN` (classic: `|N NAME=value … /bin/sh -c …`, BuildKit: `RUN |N NAME=value …`).
     static func assignments(in createdBy: String) -> [(String, String)] {
-        var text = Substring(createdBy)
-        for prefix in ["/bin/sh -c #(nop) ", "|"] where text.hasPrefix(prefix) { text = text.dropFirst(prefix.count) }
+        var text = Substring(createdBy).drop { $0 == " " }
+        if text.hasPrefix("/bin/sh -c #(nop)") { text = text.dropFirst("/bin/sh -c #(nop)".count).drop { $0 == " " } }
+        if text.hasPrefix("RUN |") { text = text.dropFirst(4) }
+        var words = text.split(separator: " ")
+        guard let first = words.first else { return [] }
+        if first.hasPrefix("|") {
+            // Only the N words after `|N` are build arguments; the rest is the command, whose `a=b` words are not.
+            guard let count = Int(first.dropFirst()) else { return [] }
+            words = Array(words.dropFirst().prefix(count))
+        } else if first == "ENV" || first == "ARG" {
+            words.removeFirst()
+        } else {
+            return []
+        }
         var result: [(String, String)] = []
-        var isEnvLike = text.hasPrefix("ENV ") || text.hasPrefix("ARG ")
-        if createdBy.hasPrefix("|") { isEnvLike = true }
-        guard isEnvLike else { return [] }
-        for word in text.split(separator: " ") {
+        for word in words {
             guard let equals = word.firstIndex(of: "=") else { continue }
             let name = String(word[..<equals])
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), name.first?.isNumber == false else { continue }

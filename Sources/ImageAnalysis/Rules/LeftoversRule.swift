@@ -18,14 +18,15 @@ struct LeftoversRule: ImageRule {
         Group(label: "apk cache", rule: RuleCatalog.leftovers) { $0.hasPrefix("var/cache/apk/") },
         Group(label: "yum/dnf cache", rule: RuleCatalog.leftovers) { $0.hasPrefix("var/cache/yum/") || $0.hasPrefix("var/cache/dnf/") },
         Group(label: "pip/npm caches", rule: RuleCatalog.leftovers) {
-            $0.contains(".cache/pip/") || $0.contains("/.npm/_cacache/") || $0.contains("node_modules/.cache/")
+            $0.utf8.containsBytes(".cache/pip/".utf8) || $0.utf8.containsBytes("/.npm/_cacache/".utf8)
+                || $0.utf8.containsBytes("node_modules/.cache/".utf8)
         },
         Group(label: "temporary files", rule: RuleCatalog.leftovers) { $0.hasPrefix("tmp/") || $0.hasPrefix("var/tmp/") },
         Group(label: "shell histories", rule: RuleCatalog.leftovers) {
             let name = ImagePath.baseName($0)
             return name == ".bash_history" || name == ".ash_history" || name == ".python_history" || name == ".sh_history"
         },
-        Group(label: "VCS metadata", rule: RuleCatalog.developmentFiles) { $0.contains(".git/") || $0.contains(".svn/") },
+        Group(label: "VCS metadata", rule: RuleCatalog.developmentFiles) { $0.utf8.containsBytes(".git/".utf8) || $0.utf8.containsBytes(".svn/".utf8) },
         Group(label: "C/C++ headers", rule: RuleCatalog.developmentFiles) { $0.hasPrefix("usr/include/") },
         Group(label: "compiler internals", rule: RuleCatalog.developmentFiles) { $0.hasPrefix("usr/lib/gcc/") || $0.hasPrefix("usr/libexec/gcc/") },
     ]

@@ -1,0 +1,137 @@
+import Foundation
+import ImageAnalysis
+import MoatTesting
+import Testing
+
+@Suite("moat command line: exit codes, output file, formats, ignore file, errors")
+struct CLIBehaviourTests {
+    @Test("--exit-code 3 --fail-on high exits 3 on bloated and 0 on scratch")
+    func exitCode() throws {
+        let images = try MoatCLI.images()
+        let bloated = try MoatCLI.run(["image", "--input", images + "/bloated.docker.tar", "--exit-code", "3", "--fail-on", "high", "--format", "json"])
+        #expect(bloated.status == 3, "\(bloated.stderr)")
+        #expect(!bloated.stdout.isEmpty, "the report is still printed when the policy fails")
+        let scratch = try MoatCLI.run(["image", "--input", images + "/scratch.docker.tar", "--exit-code", "3", "--fail-on", "high"])
+        #expect(scratch.status == 0, "\(scratch.stderr)")
+        #expect(scratch.stdout.contains("Verdict"))
+    }
+
+    @Test("without --exit-code a failing image still exits 0")
+    func defaultExitCode() throws {
+        let run = try MoatCLI.cached(["image", "--input", try MoatCLI.images() + "/bloated.docker.tar", "--format", "json"])
+        #expect(run.status == 0)
+    }
+
+    @Test("--output writes the report to the file and nothing to stdout")
+    func outputFile() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/report.json"
+        let run = try MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--format", "json", "--output", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        let report = try JSONDecoder().decode(FootprintReport.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(report.schemaVersion == 1)
+        #expect(report.verdict.minimal)
+    }
+
+    @Test("--format sarif is valid SARIF 2.1.0 listing every rule")
+    func sarif() throws {
+        let run = try MoatCLI.cached(["image", "--input", try MoatCLI.images() + "/bloated.docker.tar", "--format", "sarif"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(document["version"] as? String == "2.1.0")
+        let runObject = try #require((document["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((runObject["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect((driver["rules"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == RuleCatalog.all.map(\.id))
+        let results = try #require(runObject["results"] as? [[String: Any]])
+        #expect(results.count > 10)
+        #expect(results.allSatisfy { $0["ruleId"] is String && $0["level"] is String && $0["partialFingerprints"] != nil })
+        #expect(results.contains { $0["ruleId"] as? String == "MOAT-S001" && $0["level"] as? String == "error" })
+    }
+
+    @Test("--ignore-file suppresses MOAT-C001 and counts it")
+    func ignoreFile() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/moatignore"
+        try "# root is accepted in this test\nMOAT-C001\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let images = try MoatCLI.images()
+        let baseline = try MoatCLI.report(input: images + "/bloated.docker.tar")
+        let report = try MoatCLI.report(input: images + "/bloated.docker.tar", extra: ["--ignore-file", path])
+        #expect(baseline.findings(RuleCatalog.runsAsRoot).count == 1)
+        #expect(report.findings(RuleCatalog.runsAsRoot).isEmpty)
+        #expect(report.ignoredFindings == 1)
+        #expect(report.findings.count == baseline.findings.count - 1)
+    }
+
+    @Test("a malformed ignore file is an error naming file and line")
+    func badIgnoreFile() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/moatignore"
+        try "MOAT-C001\nMOAT-F001 someday\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--ignore-file", path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains(path + ":2"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("a missing file exits 1 naming it")
+    func missingFile() throws {
+        let path = NSTemporaryDirectory() + "moat-does-not-exist-\(UUID().uuidString).tar"
+        let run = try MoatCLI.run(["image", "--input", path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains(path), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("a file that is not an image exits 1 naming it", arguments: ["text", "tar"])
+    func notAnImage(kind: String) throws {
+        var tar = TarBuilder()
+        tar.file("hello.txt", "hello\n")
+        let path = try temporaryFile(kind == "tar" ? tar.finished() : Array("just some text\n".utf8), suffix: kind == "tar" ? ".tar" : ".txt")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try MoatCLI.run(["image", "--input", path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains(path), "\(run.stderr)")
+        #expect(run.stderr.contains("not an image") || run.stderr.contains("not a"), "\(run.stderr)")
+    }
+
+    @Test("a bad --platform value exits 1 naming the value")
+    func badPlatform() throws {
+        let run = try MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--platform", "bad"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("\"bad\""), "\(run.stderr)")
+        #expect(run.stderr.contains("platform"))
+    }
+
+    @Test("no image given exits 1 and says what to give")
+    func noImage() throws {
+        let run = try MoatCLI.run(["image"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("--input"), "\(run.stderr)")
+    }
+
+    @Test("--help and --version exit 0", arguments: [["--help"], ["--version"], ["image", "--help"], ["help", "image"]])
+    func helpAndVersion(arguments: [String]) throws {
+        let run = try MoatCLI.run(arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        if arguments == ["--version"] {
+            #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        } else {
+            #expect(run.stdout.contains("USAGE"), "\(run.stdout)")
+        }
+        #expect(run.stderr.isEmpty)
+    }
+
+    @Test("moat rules lists every rule id with its severity")
+    func rules() throws {
+        let run = try MoatCLI.run(["rules"])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
+        for rule in RuleCatalog.all {
+            #expect(lines.contains { $0.hasPrefix(rule.id + "  " + rule.severity.rawValue.uppercased()) }, "\(rule.id) missing")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import ImageAnalysis
+import MoatTesting
+import Testing
+
+/// What one run of the `moat` binary produced.
+struct MoatRun: Sendable {
+    var arguments: [String]
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var commandLine: String { "moat " + arguments.joined(separator: " ") }
+}
+
+/// Runs the built `moat` binary as a user would, in an empty working directory (so no stray `.moatignore` applies).
+enum MoatCLI {
+    static func binary() throws -> String {
+        try #require(TestEnvironment.moatBinary, """
+            the moat binary was not found beside the test bundle (or at MOAT_BINARY / .build/debug/moat); \
+            build it with `swift build` before running the end-to-end tests
+            """)
+    }
+
+    /// The real test images; fails the test with the documented message when they are absent.
+    static func images() throws -> String {
+        try #require(TestEnvironment.testImages, Comment(rawValue: TestEnvironment.missingImagesMessage))
+    }
+
+    /// The shared Alpine image; fails the test with the documented message when it is absent.
+    static func alpine310() throws -> String {
+        let shared = try #require(TestEnvironment.sharedTestdata, Comment(rawValue: TestEnvironment.missingSharedMessage))
+        let path = shared + "/images/alpine-3.10.docker.tar.gz"
+        try #require(FileManager.default.fileExists(atPath: path), Comment(rawValue: TestEnvironment.missingSharedMessage + " (\(path))"))
+        return path
+    }
+
+    static func run(_ arguments: [String]) throws -> MoatRun {
+        let binary = try binary()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outPath = directory + "/.stdout", errPath = directory + "/.stderr"
+        try #require(FileManager.default.createFile(atPath: outPath, contents: nil))
+        try #require(FileManager.default.createFile(atPath: errPath, contents: nil))
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return MoatRun(arguments: arguments, status: process.terminationStatus,
+                       stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
+                       stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self))
+    }
+
+    /// Runs once per argument list; several tests read the same report.
+    static func cached(_ arguments: [String]) throws -> MoatRun {
+        try cache.run(arguments)
+    }
+
+    private static let cache = RunCache()
+
+    final class RunCache: @unchecked Sendable {
+        // Guarded by `lock`, held for the whole run so an image is analysed once however many tests ask.
+        private let lock = NSLock()
+        private var runs: [[String]: MoatRun] = [:]
+
+        func run(_ arguments: [String]) throws -> MoatRun {
+            lock.lock()
+            defer { lock.unlock() }
+            if let run = runs[arguments] { return run }
+            let run = try MoatCLI.run(arguments)
+            runs[arguments] = run
+            return run
+        }
+    }
+
+    /// `moat image --input PATH --format json`, checked for success and decoded.
+    static func report(input path: String, extra: [String] = []) throws -> FootprintReport {
+        let run = try cached(["image", "--input", path, "--format", "json"] + extra)
+        try #require(run.status == 0, "\(run.commandLine) exited \(run.status): \(run.stderr)")
+        return try JSONDecoder().decode(FootprintReport.self, from: Data(run.stdout.utf8))
+    }
+}
+
+extension FootprintReport {
+    func findings(_ rule: RuleDefinition) -> [Finding] { findings.filter { $0.ruleID == rule.id } }
+
+    func finding(_ rule: RuleDefinition, path: String) -> Finding? {
+        findings.first { $0.ruleID == rule.id && $0.path == path }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import ImageAnalysis
+import Reporting
+import Testing
+
+@Suite("Secret redaction: no writer prints a secret value")
+struct SecretRedactionTests {
+    @Test("secrets are found, and their values appear in no format", arguments: ReportFormat.allCases)
+    func noSecretInOutput(format: ReportFormat) async throws {
+        let report = try await Fixture.makeReport()
+        let found = Set(report.findings.filter { $0.category == .secret }.map(\.ruleID))
+        #expect(found == [RuleCatalog.privateKey.id, RuleCatalog.token.id, RuleCatalog.configSecret.id])
+        for color in [false, true] {
+            let text = try format.writer(color: color).render(report)
+            for secret in Planted.all {
+                #expect(!text.contains(secret), "\(format) output contains a planted secret")
+            }
+            // JSON escapes "/" nowhere (withoutEscapingSlashes), but check the escaped spelling too.
+            #expect(!text.contains(Planted.envSecret.replacingOccurrences(of: "/", with: "\\/")))
+        }
+    }
+}
