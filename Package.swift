@@ -41,7 +41,7 @@ let package = Package(
             dependencies: ["OCIModel", "OCIImage", "LayerFS", "Compression", "CMoatInflate", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
-        .target(name: "Reporting", dependencies: ["ImageAnalysis", "OCIModel"], swiftSettings: strictSettings),
+        .target(name: "Reporting", dependencies: ["ImageAnalysis", "OCIModel", "LayerFS"], swiftSettings: strictSettings),
         .executableTarget(
             name: "moat",
             dependencies: [
@@ -59,8 +59,8 @@ let package = Package(
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "LayerFSTests", dependencies: ["LayerFS", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "OCIImageTests", dependencies: ["OCIImage", "MoatTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "ImageAnalysisTests", dependencies: ["ImageAnalysis", "OCIImage", "MoatTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageAnalysis"], swiftSettings: strictSettings),
+        .testTarget(name: "ImageAnalysisTests", dependencies: ["ImageAnalysis", "OCIImage", "MoatTesting", "Reporting"], swiftSettings: strictSettings),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageAnalysis", "OCIImage", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
     ]
 )

@@ -97,8 +97,8 @@ public struct BaseImage: Codable, Sendable {
         case "wolfi", "chainguard": return .wolfi
         case "debian", "ubuntu":
             // Slim variants drop man pages and docs through dpkg path excludes and keep ~100 packages or fewer.
-            let hasManPages = !tree.children(of: "usr/share/man").filter { $0.path.hasPrefix("usr/share/man/man") }.isEmpty
-            if tree.file(at: "var/lib/dpkg/status") == nil && !tree.children(of: "var/lib/dpkg/status.d").isEmpty { return .distroless }
+            let hasManPages = (1...8).contains { tree.hasVisibleEntries(under: "usr/share/man/man\($0)") }
+            if tree.file(at: "var/lib/dpkg/status") == nil && tree.hasVisibleEntries(under: "var/lib/dpkg/status.d") { return .distroless }
             return packageCount <= 100 && !hasManPages ? .slim : .full
         default:
             return .full

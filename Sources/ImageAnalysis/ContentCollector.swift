@@ -51,6 +51,8 @@ public struct ContentCollector: ContentVisitor {
             return false
         }
         if name.utf8.containsBytes(".so.".utf8) { return false }
+        // Language test suites ship throwaway keys by design (Go's crypto/tls examples, Python's test certs).
+        if name.hasSuffix("_test.go") || name.hasPrefix("test_") || name.hasSuffix("_test.py") { return false }
         return true
     }
 
@@ -74,6 +76,7 @@ public struct ContentCollector: ContentVisitor {
         // Binaries (ELF, NUL bytes early on) are not configuration; skip them.
         if content.starts(with: [0x7f, 0x45, 0x4c, 0x46]) || content.prefix(8192).contains(0) { return }
         secrets.append(contentsOf: SecretScanner.scan(content, path: path))
+        if SecretScanner.isConfigFile(path), !path.hasPrefix("usr/share/") { secrets.append(contentsOf: SecretScanner.scanAssignments(content, path: path)) }
     }
 }
 

@@ -61,8 +61,7 @@ public struct FootprintAnalyzer: Sendable {
             layers: layers.count, compressedBytes: layers.reduce(0) { $0 + $1.compressedBytes },
             uncompressedBytes: layers.reduce(0) { $0 + $1.uncompressedBytes },
             visibleBytes: visible.reduce(0) { $0 + $1.file.size }, visibleFiles: visible.count, packages: context.packages.count)
-        var summary: [String: Int] = [:]
-        for severity in Severity.allCases { summary[severity.rawValue] = findings.filter { $0.severity == severity }.count }
+        let summary = FootprintReport.summarise(findings)
         let config = image.config.config
         let info = FootprintReport.ImageInfo(
             source: image.source, format: image.format, names: image.names, manifestDigest: image.manifestDigest?.description,

@@ -68,4 +68,16 @@ public struct FootprintReport: Codable, Sendable {
     public var summary: [String: Int]
     public var recommendations: [String]
     public var verdict: Verdict
+
+    /// Keeps only findings of the given severities, with the summary counts to match.
+    public mutating func restrict(to severities: Set<Severity>) {
+        findings = findings.filter { severities.contains($0.severity) }
+        summary = Self.summarise(findings)
+    }
+
+    static func summarise(_ findings: [Finding]) -> [String: Int] {
+        var summary: [String: Int] = [:]
+        for severity in Severity.allCases { summary[severity.rawValue] = findings.filter { $0.severity == severity }.count }
+        return summary
+    }
 }

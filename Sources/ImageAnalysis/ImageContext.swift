@@ -61,6 +61,22 @@ public struct ImageContext: Sendable {
         (image.layers[layer].digest ?? image.layers[layer].diffID)?.description
     }
 
+    /// The image's `PATH`, as the runtime would search it (Docker's default when Env sets none).
+    public var searchPath: [String] {
+        let fromEnv = image.config.config?.env?.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
+        return (fromEnv ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(separator: ":").map(String.init)
+    }
+
+    /// The regular file a command name runs: absolute paths directly, bare names through `searchPath`.
+    public func resolveCommand(_ command: String) -> MergedFile? {
+        if command.contains("/") { return tree.resolveToRegularFile(String(command.drop { $0 == "/" })) }
+        for directory in searchPath {
+            let path = (directory.drop { $0 == "/" }) + "/" + command
+            if let file = tree.resolveToRegularFile(String(path)) { return file }
+        }
+        return nil
+    }
+
     /// The command line a container runs (Entrypoint + Cmd).
     public var command: [String] {
         (image.config.config?.entrypoint ?? []) + (image.config.config?.cmd ?? [])

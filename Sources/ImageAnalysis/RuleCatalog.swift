@@ -56,6 +56,9 @@ public enum RuleCatalog {
     public static let configSecret = rule("MOAT-S004", "Secret in image configuration", .high, .secret,
         "Env, labels and build history are readable by anyone who can pull the image; pass secrets at run time.")
 
+    public static let configPassword = rule("MOAT-S005", "Password in a configuration file", .high, .secret,
+        "Passwords written into configuration files ship with the image; read them from a mounted Secret or the environment at run time.")
+
     public static let runsAsRoot = rule("MOAT-C001", "Image runs as root", .high, .configuration,
         "Set USER to a non-root user (e.g. 65532) so a compromise does not start as root.")
     public static let setID = rule("MOAT-C002", "setuid/setgid file", .medium, .configuration,
@@ -72,6 +75,8 @@ public enum RuleCatalog {
         "Package lists, caches and temp files add size and leak build information; clean them in the same layer.")
     public static let developmentFiles = rule("MOAT-C008", "Development files in a production image", .medium, .configuration,
         "Headers, compiler internals and VCS metadata belong to the build stage.")
+    public static let sshExposed = rule("MOAT-C010", "SSH port exposed", .high, .configuration,
+        "An SSH daemon beside the application breaks one-app-per-image and adds a remote login; use kubectl exec or ephemeral containers.")
     public static let sensitiveVolume = rule("MOAT-C009", "Sensitive directory declared as a volume", .high, .configuration,
         "A VOLUME on /dev, /proc or /sys invites mounting host internals.")
 
@@ -85,8 +90,8 @@ public enum RuleCatalog {
 
     public static let all: [RuleDefinition] = [
         shell, multiCall, osPackageManager, languagePackageManager, networkTool, networkDiagnostic, editor, debugger, buildTool,
-        privilegeTool, interpreter, privateKey, token, credentialFile, configSecret, runsAsRoot, setID, worldWritable, addFromURL,
-        volume, multipleServices, leftovers, developmentFiles, sensitiveVolume, waste, fatBase, anomaly,
+        privilegeTool, interpreter, privateKey, token, credentialFile, configSecret, configPassword, runsAsRoot, setID, worldWritable, addFromURL,
+        volume, multipleServices, leftovers, developmentFiles, sensitiveVolume, sshExposed, waste, fatBase, anomaly,
     ]
 
     public static func rule(id: String) -> RuleDefinition? { all.first { $0.id == id } }

@@ -99,6 +99,43 @@ enum SecretScanner {
         return hits
     }
 
+    /// Configuration files whose `key = value` lines are read for passwords.
+    static let configExtensions: Set<String> = ["env", "properties", "ini", "cfg", "conf", "yaml", "yml", "toml"]
+
+    static func isConfigFile(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name == ".env" || name.hasPrefix(".env.") { return true }
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        return configExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    /// `PASSWORD=…`, `db_password: …`, `secret_key = …` lines with a literal value (not `${VAR}`, `%(x)s`, `<placeholder>`).
+    static func scanAssignments(_ content: [UInt8], path: String) -> [SecretHit] {
+        var hits: [SecretHit] = []
+        var lineNumber = 0
+        for rawLine in content.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard rawLine.count < 4096 else { continue }
+            let line = String(decoding: rawLine, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.hasPrefix("#"), !line.hasPrefix(";"), !line.hasPrefix("//"),
+                  let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
+            var key = line[..<separator].trimmingCharacters(in: .whitespaces)
+            if key.hasPrefix("export ") { key = String(key.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+            guard !key.isEmpty, key.count <= 64, key.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }),
+                  SecretNames.isSecret(key), key.lowercased() != "passwd" else { continue }  // nsswitch's "passwd:" database
+            var value = line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            let placeholders = ["$", "%(", "<", "{{", "***", "xxx", "null", "none", "true", "false", "changeit-me"]
+            guard value.count >= 4, !placeholders.contains(where: { value.lowercased().hasPrefix($0) }) else { continue }
+            hits.append(SecretHit(ruleID: RuleCatalog.configPassword.id, kind: "\(key) value", path: path, line: lineNumber,
+                                  masked: String(repeating: "*", count: min(value.count, 12)) + " (\(value.count) chars)",
+                                  valueHash: Fingerprint.secret(Array(value.utf8))))
+        }
+        return hits
+    }
+
     static func forEachOccurrence(of needle: [UInt8], in base: UnsafeRawPointer, count: Int, _ body: (Int) -> Void) {
         var offset = 0
         needle.withUnsafeBytes { needleBytes in

@@ -141,6 +141,13 @@ public struct FileTree: Sendable {
     /// Every path a container sees.
     public var visibleFiles: [MergedFile] { nodes.compactMap { $0.visible ? merged($0) : nil } }
 
+    /// Whether anything visible lives below `path`, counting directories that only exist implicitly
+    /// (created by their children's names without an entry of their own).
+    public func hasVisibleEntries(under path: String) -> Bool {
+        guard let node = lookup[path], nodes[Int(node)].visible else { return false }
+        return nodes[Int(node)].children.contains { nodes[Int($0)].visible }
+    }
+
     /// Visible entries directly inside a directory.
     public func children(of path: String) -> [MergedFile] {
         guard let node = lookup[path] else { return [] }

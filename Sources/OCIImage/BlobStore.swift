@@ -129,6 +129,10 @@ public struct TarFileStore: BlobStore {
         } catch let error as TarError {
             throw ImageError(.unrecognisedFormat, "\(file.path) is not a readable tar archive: \(error)")
         }
+        guard !directory.order.isEmpty else {
+            throw ImageError(.unrecognisedFormat,
+                "\(file.path) is not an image archive (no tar members); expected a docker-archive, an OCI archive or an OCI layout directory")
+        }
     }
 
     func member(_ path: String) throws(ImageError) -> TarDirectory.Member {

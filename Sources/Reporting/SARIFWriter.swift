@@ -1,5 +1,6 @@
 import Foundation
 import ImageAnalysis
+import LayerFS
 
 /// SARIF 2.1.0 for code-scanning dashboards: one rule per catalogue entry, one result per finding,
 /// each located at its path inside the image with the layer in its properties.
@@ -42,7 +43,11 @@ public struct SARIFWriter: ReportWriter {
         }
         let imageName = report.image.names.first ?? report.image.source
         let results: [[String: Any]] = report.findings.map { finding in
-            let uri = finding.path.map { String($0.drop { $0 == "/" }) } ?? "image-config"
+            // A hostile name that climbs out of the root must not become a uri pointing outside the scanned artifact.
+            let uri = finding.path.flatMap { path -> String? in
+                guard case .inside(let clean, _) = ImagePath.normalise(path), !clean.isEmpty else { return nil }
+                return clean
+            } ?? (finding.path == nil ? "image-config" : "image-layer-\((finding.layer ?? 0) + 1)")
             var properties: [String: Any] = ["severity": finding.severity.rawValue, "origin": finding.origin.rawValue, "image": imageName]
             if let layer = finding.layer { properties["layer"] = layer }
             if let digest = finding.layerDigest { properties["layerDigest"] = digest }

@@ -29,6 +29,9 @@ struct Moat: AsyncParsableCommand {
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch let error as RuntimeError {
+            FileHandle.standardError.write(Data(("moat: " + error.message + "\n").utf8))
+            Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

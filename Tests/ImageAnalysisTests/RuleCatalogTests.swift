@@ -9,7 +9,7 @@ struct RuleCatalogTests {
     func ids() {
         let ids = RuleCatalog.all.map(\.id)
         #expect(Set(ids).count == ids.count)
-        #expect(ids.count == 27)
+        #expect(ids.count == 29)
         let letter: [RuleCategory: Character] = [.forbiddenContent: "F", .secret: "S", .configuration: "C", .waste: "W",
                                                   .baseImage: "B", .anomaly: "A"]
         for rule in RuleCatalog.all {

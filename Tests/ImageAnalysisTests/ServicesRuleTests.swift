@@ -20,9 +20,11 @@ struct ServicesRuleTests {
         #expect(finding.message.contains("2 services"))
     }
 
-    @Test("port 22 is reported as high")
+    @Test("port 22 is reported as high, as its own rule")
     func ssh() async throws {
-        let findings = try await report(ports: ["22/tcp"]).findings(RuleCatalog.multipleServices)
+        let report = try await report(ports: ["22/tcp"])
+        #expect(report.findings(RuleCatalog.multipleServices).isEmpty)
+        let findings = report.findings(RuleCatalog.sshExposed)
         #expect(findings.count == 1)
         #expect(findings.first?.severity == .high)
         #expect(findings.first?.message.contains("SSH") == true)
@@ -30,8 +32,9 @@ struct ServicesRuleTests {
 
     @Test("SSH beside a web server gives both findings")
     func sshAndWeb() async throws {
-        let findings = try await report(ports: ["22/tcp", "8080/tcp"]).findings(RuleCatalog.multipleServices)
-        #expect(findings.map(\.severity).sorted() == [.medium, .high])
+        let report = try await report(ports: ["22/tcp", "8080/tcp"])
+        #expect(report.findings(RuleCatalog.multipleServices).map(\.severity) == [.medium])
+        #expect(report.findings(RuleCatalog.sshExposed).map(\.severity) == [.high])
     }
 
     @Test("several ports of one service, or unknown ports, are fine", arguments: [["80/tcp", "443/tcp", "8080/tcp"], ["9999/tcp", "8080/tcp"], []])

@@ -3,6 +3,7 @@ import ImageAnalysis
 import MoatTesting
 import OCIImage
 import OCIModel
+import Reporting
 import Testing
 
 /// The `created_by` a classic `docker build` writes for a base image's root filesystem (`ADD file:… in /`).
@@ -51,12 +52,9 @@ func singleLayerImage(config: ContainerConfig = ContainerConfig(), createdBy: St
     return image
 }
 
-/// The report as `JSONReportWriter` writes it (same encoder settings: pretty, sorted keys, unescaped slashes).
-/// ImageAnalysisTests cannot depend on Reporting; ReportingTests checks the writer itself.
+/// The report exactly as `moat image --format json` writes it.
 func encodedJSON(_ report: FootprintReport) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(report), as: UTF8.self)
+    try JSONReportWriter().render(report)
 }
 
 extension FootprintReport {

@@ -65,3 +65,16 @@ struct SARIFWriterTests {
         }
     }
 }
+
+@Suite("SARIF locations of hostile paths")
+struct SARIFHostilePathTests {
+    @Test("a finding whose path climbs out of the root never becomes a ../ uri")
+    func escapingPathIsNotAURI() async throws {
+        var report = try await Fixture.makeReport()
+        report.findings = [Finding(rule: RuleCatalog.anomaly, message: "hostile", path: "/../../etc/passwd", layer: 1,
+                                   origin: .application, fingerprintSeed: "x")]
+        let text = try SARIFWriter().render(report)
+        #expect(!text.contains("../"))
+        #expect(text.contains("image-layer-2"))
+    }
+}

@@ -5,23 +5,6 @@ import OCIModel
 import Compression
 /// Secrets in the image configuration: `Env`, `Labels` and `ARG`/`ENV` values recorded in build history.
 struct ConfigSecretsRule: ImageRule {
-    /// Name fragments that mark a variable as secret (hadolint DL3064, Dockle CIS-DI-0010), matched per word.
-    static let secretWords: Set<String> = ["PASSWORD", "PASSWD", "PASS", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PRIVATE"]
-    static let secretPairs: [[String]] = [["API", "KEY"], ["ACCESS", "KEY"], ["PRIVATE", "KEY"], ["SECRET", "KEY"], ["CLIENT", "SECRET"], ["AUTH", "KEY"]]
-    /// Names that look secret but are public by design (Dockle's accepted keys, version pins).
-    static let acceptedNames: Set<String> = ["GPG_KEY", "GPG_KEYS", "PASSWORD_FILE", "SECRET_FILE", "TOKEN_FILE"]
-
-    static func isSecretName(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        if acceptedNames.contains(upper) || upper.hasSuffix("_FILE") || upper.hasSuffix("_PATH") || upper.hasSuffix("_VERSION")
-            || upper.hasSuffix("_URL") || upper.hasSuffix("_SHA256") { return false }
-        let words = upper.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).map(String.init)
-        if words.contains(where: secretWords.contains) { return true }
-        return secretPairs.contains { pair in
-            zip(words, words.dropFirst()).contains { $0 == pair[0] && $1 == pair[1] }
-        }
-    }
-
     static func mask(_ value: String) -> String {
         value.isEmpty ? "(empty)" : String(repeating: "*", count: min(value.count, 12)) + " (\(value.count) chars)"
     }
@@ -48,7 +31,7 @@ struct ConfigSecretsRule: ImageRule {
 
     func check(_ context: ImageContext, name: String, value: String, where place: String) -> Finding? {
         let tokenHits = SecretScanner.scan(Array(value.utf8), path: "")
-        guard (Self.isSecretName(name) && !value.isEmpty) || !tokenHits.isEmpty else { return nil }
+        guard (SecretNames.isSecret(name) && !value.isEmpty) || !tokenHits.isEmpty else { return nil }
         let masked = tokenHits.first?.masked ?? Self.mask(value)
         return context.configFinding(RuleCatalog.configSecret,
             "\(name) in the image's \(place) holds a secret (\(masked)); anyone who can pull the image can read it",

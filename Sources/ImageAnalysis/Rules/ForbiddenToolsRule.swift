@@ -35,10 +35,7 @@ struct ForbiddenToolsRule: ImageRule {
             providers[target.path] = provider
         }
         var findings: [Finding] = []
-        let entrypoint = context.command.first.flatMap { command -> String? in
-            let path = command.hasPrefix("/") ? String(command.dropFirst()) : "usr/bin/" + command
-            return context.tree.resolveToRegularFile(path)?.path
-        }
+        let entrypoint = context.command.first.flatMap { context.resolveCommand($0)?.path }
         for (targetPath, provider) in providers.sorted(by: { $0.key < $1.key }) {
             let targetName = ImagePath.baseName(targetPath)
             let reachable = provider.paths.map { "/" + $0 }.sorted()
@@ -47,9 +44,9 @@ struct ForbiddenToolsRule: ImageRule {
                     .mapValues { $0.map(\.key).sorted().joined(separator: ", ") }
                 let summary = applets.keys.sorted().map { "\($0): \(applets[$0] ?? "")" }.joined(separator: "; ")
                 findings.append(context.fileFinding(RuleCatalog.multiCall,
-                    "\(targetName) at /\(targetPath) provides \(provider.paths.count) commands\(summary.isEmpty ? "" : " (\(summary))"); removing the links does not remove them",
+                    "\(targetName) at /\(targetPath) provides \(provider.paths.filter { ImagePath.baseName($0) != targetName }.count) commands\(summary.isEmpty ? "" : " (\(summary))"); removing the links does not remove them",
                     path: targetPath, layer: provider.file.layer,
-                    details: ["reachableAs": reachable.prefix(50).joined(separator: " "), "applets": String(provider.names.count)]))
+                    details: ["reachableAs": reachable.prefix(50).joined(separator: " "), "applets": String(provider.names.filter { $0.value != RuleCatalog.multiCall }.count)]))
                 continue
             }
             // One finding per rule the binary falls under, with every name it answers to.

@@ -26,7 +26,9 @@ struct LeftoversRule: ImageRule {
             let name = ImagePath.baseName($0)
             return name == ".bash_history" || name == ".ash_history" || name == ".python_history" || name == ".sh_history"
         },
-        Group(label: "VCS metadata", rule: RuleCatalog.developmentFiles) { $0.utf8.containsBytes(".git/".utf8) || $0.utf8.containsBytes(".svn/".utf8) },
+        Group(label: "VCS metadata", rule: RuleCatalog.developmentFiles) {
+            $0.hasPrefix(".git/") || $0.hasPrefix(".svn/") || $0.utf8.containsBytes("/.git/".utf8) || $0.utf8.containsBytes("/.svn/".utf8)
+        },
         Group(label: "C/C++ headers", rule: RuleCatalog.developmentFiles) { $0.hasPrefix("usr/include/") },
         Group(label: "compiler internals", rule: RuleCatalog.developmentFiles) { $0.hasPrefix("usr/lib/gcc/") || $0.hasPrefix("usr/libexec/gcc/") },
     ]

@@ -23,9 +23,9 @@ struct ServicesRule: ImageRule {
                 seed: "ports-" + ports.map(String.init).joined(separator: ",")))
         }
         if ports.contains(22) {
-            findings.append(context.configFinding(RuleCatalog.multipleServices,
+            findings.append(context.configFinding(RuleCatalog.sshExposed,
                 "port 22 (SSH) is exposed: an SSH daemon beside the application breaks one-app-per-image; use kubectl exec or ephemeral containers",
-                seed: "port-22", severity: .high))
+                seed: "port-22"))
         }
         return findings
     }

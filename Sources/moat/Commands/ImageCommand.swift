@@ -101,7 +101,7 @@ struct ImageCommand: AsyncParsableCommand {
                 opened = try opener.open(path: input ?? "")
             }
         } catch let error as ImageError {
-            throw ValidationError(error.description)
+            throw RuntimeError(error.description)
         }
         var analyzer = FootprintAnalyzer(toolVersion: Moat.version)
         analyzer.reader.limits = ReadLimits(
@@ -115,17 +115,17 @@ struct ImageCommand: AsyncParsableCommand {
             report = try await analyzer.analyze(opened) { layer in progress.layerDone(layer) }
         } catch let error as ImageError {
             progress.clear()
-            throw ValidationError("\(opened.source): \(error.description)")
+            throw RuntimeError("\(opened.source): \(error.description)")
         }
         progress.clear()
         if let severity {
             let wanted = try Set(severity.split(separator: ",").map { text -> Severity in
                 guard let value = Severity(rawValue: text.lowercased().trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("unknown severity \"\(text)\" in --severity; use info, low, medium, high, critical")
+                    throw RuntimeError("unknown severity \"\(text)\" in --severity; use info, low, medium, high, critical")
                 }
                 return value
             })
-            report.findings = report.findings.filter { wanted.contains($0.severity) }
+            report.restrict(to: wanted)
         }
         let useColor = !noColor && output == nil && format == .table && isatty(STDOUT_FILENO) != 0
             && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -134,7 +134,7 @@ struct ImageCommand: AsyncParsableCommand {
             do {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+                throw RuntimeError("cannot write \(output): \(error.localizedDescription)")
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
@@ -148,12 +148,12 @@ struct ImageCommand: AsyncParsableCommand {
         let path = ignoreFile ?? (FileManager.default.fileExists(atPath: ".moatignore") ? ".moatignore" : nil)
         guard let path else { return IgnoreList() }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read ignore file \(path)")
+            throw RuntimeError("cannot read ignore file \(path)")
         }
         do {
             return try IgnoreList(parsing: text, source: path)
         } catch let error as IgnoreFileError {
-            throw ValidationError(error.message)
+            throw RuntimeError(error.message)
         }
     }
 }
