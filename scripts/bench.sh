@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
         --runs) RUNS=${2:?--runs needs a number}; shift ;;
         --images) IMAGES=${2:?--images needs a list}; shift ;;
         --report) REPORT=${2:?--report needs a file}; shift ;;
-        -h|--help) sed -n '3,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
     esac
     shift
@@ -141,6 +141,7 @@ ratio() { # A B -> A/B with 2 decimals, or n/a
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 IMAGE_ROWS=()
 RESULT_ROWS=()
 RATIO_ROWS=()
@@ -213,6 +214,7 @@ mkdir -p "$(dirname "$REPORT")"
     echo "- moat: $moat_v ($MOAT)"
     echo "- trivy: ${trivy_v:-not installed}"
     echo "- igzip: isal ${isal_v:-unknown}; $gzip_v"
+    echo "- load average when measuring started: $LOAD_AT_START"
     if [ -n "$MOAT_NOTE" ]; then
         echo
         echo "**Note: $MOAT_NOTE.**"
@@ -229,7 +231,8 @@ mkdir -p "$(dirname "$REPORT")"
     echo "  --offline-scan --skip-db-update --skip-java-db-update --skip-check-update\`"
     echo "  with a fresh \`--cache-dir\` each run (OS package listing, no vulnerability DB)"
     echo "- floor: \`igzip -dc\` of every layer blob in the manifest, in sequence, to /dev/null;"
-    echo "  \`gzip -dc\` the same way for comparison"
+    echo "  \`gzip -dc\` the same way for comparison. The floor is one thread; trivy"
+    echo "  may work on several layers at once."
     echo
     echo "## Images"
     echo

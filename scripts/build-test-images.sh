@@ -53,8 +53,9 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Bump when a recipe changes: every image is rebuilt on the next run.
 RECIPE_VERSION=2
 SUITE=bookworm
-# Fixed timestamps: file mtimes (mmdebstrap clamps to SOURCE_DATE_EPOCH) and
-# the created dates in configs/history.  2023-11-14T22:13:20Z.
+# Fixed timestamps (default 2023-11-14T22:13:20Z): mmdebstrap honours
+# SOURCE_DATE_EPOCH (minbase came out bit-identical on two builds a few minutes
+# apart), and the configs' and history entries' "created" dates derive from it.
 EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 # Optional mirror for mmdebstrap (default: deb.debian.org via mmdebstrap).
 MIRROR=${MOAT_DEBIAN_MIRROR:-}
@@ -66,7 +67,7 @@ LARGE_PKGS="build-essential gcc g++ make libc6-dev perl python3 python3-dev gdb 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build-test-images: error: %s\n' "$*" >&2; exit 1; }
 
-usage() { sed -n '3,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "${BASH_SOURCE[0]}"; }
 
 LARGE=${MOAT_LARGE_IMAGE:-0}
 FORCE=0
@@ -99,6 +100,7 @@ if ! flock -n 9; then
 fi
 
 WORK=
+IMG_START=0
 MOUNTS=()
 unmount_all() {
     local i
@@ -265,7 +267,7 @@ publish() {
     done
     echo "$want" >"$(stamp_file "$name")"
     rm -rf "$stage"
-    log "$name: done"
+    log "$name: done in $((SECONDS - IMG_START)) s"
 }
 
 # ---------------------------------------------------------------------------
@@ -275,6 +277,7 @@ build_minbase() {
     local want d img
     want=$(recipe minbase)
     if fresh minbase "$want"; then log "minbase: up to date"; return; fi
+    IMG_START=$SECONDS
     log "minbase: mmdebstrap --variant=minbase $SUITE"
     d="$WORK/minbase"; img="$d/minbase.oci"
     mkdir -p "$d/extra/dev"
@@ -308,6 +311,7 @@ build_minbase_zstd() {
     local want img
     want=$(recipe minbase-zstd minbase)
     if fresh minbase-zstd "$want"; then log "minbase-zstd: up to date"; return; fi
+    IMG_START=$SECONDS
     log "minbase-zstd: recompress minbase's layer with zstd"
     img="$WORK/minbase-zstd.oci"
     cp -a "$OUTDIR/minbase.oci" "$img"
@@ -324,6 +328,7 @@ build_bloated() {
     local want d img bundle root
     want=$(recipe bloated minbase)
     if fresh bloated "$want"; then log "bloated: up to date"; return; fi
+    IMG_START=$SECONDS
     d="$WORK/bloated"; img="$d/bloated.oci"; bundle="$d/bundle"; root="$bundle/rootfs"
     mkdir -p "$d"
     cp -a "$OUTDIR/minbase.oci" "$img"
@@ -375,6 +380,7 @@ build_scratch() {
     local want d img rootfs
     want=$(recipe scratch)
     if fresh scratch "$want"; then log "scratch: up to date"; return; fi
+    IMG_START=$SECONDS
     log "scratch: static /app/hello + /etc/passwd + /etc/group"
     d="$WORK/scratch"; img="$d/scratch.oci"; rootfs="$d/rootfs"
     mkdir -p "$rootfs/app" "$rootfs/etc"
@@ -421,6 +427,7 @@ build_large() {
     local want d img
     want=$(recipe large minbase)
     if fresh large "$want"; then log "large: up to date"; return; fi
+    IMG_START=$SECONDS
     d="$WORK/large"; img="$d/large.oci"
     mkdir -p "$d"
     cp -a "$OUTDIR/minbase.oci" "$img"
