@@ -35,6 +35,19 @@ public struct ContentCollector: ContentVisitor {
         "proc/", "sys/",
     ]
 
+    /// Language toolchains' own source trees (Go's src, Python's standard library): distribution files full of
+    /// example keys, never the application's configuration. Installed packages (`site-packages`) are still read.
+    static func isToolchainSource(_ path: String) -> Bool {
+        if path.hasPrefix("usr/local/go/src/") { return true }
+        if path.hasPrefix("usr/lib/go-") || path.hasPrefix("usr/share/go-") {
+            return path.utf8.containsBytes("/src/".utf8)
+        }
+        if path.hasPrefix("usr/lib/python3.") || path.hasPrefix("usr/local/lib/python3.") {
+            return !path.utf8.containsBytes("-packages/".utf8)
+        }
+        return false
+    }
+
     static let skippedSegments: [String] = ["/test/", "/tests/", "/testdata/", "/testing/", "/examples/", "/fixtures/"]
 
     static let binaryExtensions: Set<String> = [
@@ -43,7 +56,7 @@ public struct ContentCollector: ContentVisitor {
     ]
 
     static func isSecretCandidate(_ path: String) -> Bool {
-        if skippedPrefixes.contains(where: path.hasPrefix) { return false }
+        if skippedPrefixes.contains(where: path.hasPrefix) || isToolchainSource(path) { return false }
         let slashed = "/" + path
         if skippedSegments.contains(where: { slashed.utf8.containsBytes($0.utf8) }) { return false }
         let name = ImagePath.baseName(path)

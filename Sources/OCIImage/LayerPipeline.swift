@@ -29,11 +29,11 @@ public struct ReadLimits: Sendable, Equatable {
 }
 
 /// The per-layer pipeline, fed compressed bytes in order:
-/// blob digest → decompress (gzip/zstd/none, sniffed) → expansion guard │ diff_id digest → tar parser → index + visitor.
-/// For compressed layers the part after `│` runs on a second thread, fed through a small bounded queue, so inflating
-/// and hashing the uncompressed bytes overlap; everything still happens in one pass, in bounded memory.
+/// decompress (gzip/zstd/none, sniffed) → expansion guard │ blob digest, diff_id digest → tar parser → index + visitor.
+/// For compressed layers the part after `│` runs on a second thread, fed through a small bounded queue, so the
+/// inflater (the critical path) does nothing but inflate; everything still happens in one pass, in bounded memory.
 public final class LayerPipeline<Visitor: ContentVisitor>: ChunkSink, @unchecked Sendable {
-    // @unchecked: the consumer thread owns `diffHasher`, `parser`, `indexer` and `tarError` from `start()` until
+    // @unchecked: the consumer thread owns the hashers, `parser`, `indexer` and `consumerError` from `start()` until
     // `finish()` joins it; the producer touches them only before start and after the join.
     let layer: Layer
     let limits: ReadLimits
@@ -91,9 +91,12 @@ public final class LayerPipeline<Visitor: ContentVisitor>: ChunkSink, @unchecked
             self.channel = channel
             self.consumerDone = done
             let thread = Thread { [self] in
-                while let chunk = channel.receive() {
+                while let message = channel.receive() {
                     do {
-                        try chunk.withUnsafeBytes { try self.parse($0) }
+                        switch message {
+                        case .stored(let bytes): bytes.withUnsafeBytes { self.blobHasher.update(bufferPointer: $0) }
+                        case .plain(let bytes): try bytes.withUnsafeBytes { try self.parse($0) }
+                        }
                     } catch {
                         self.consumerError = error
                         channel.fail()
@@ -108,8 +111,12 @@ public final class LayerPipeline<Visitor: ContentVisitor>: ChunkSink, @unchecked
     }
 
     private func process(_ chunk: UnsafeRawBufferPointer) throws {
-        blobHasher.update(bufferPointer: chunk)
         guard let decompressor else { return }
+        if let channel {
+            if !channel.send(.stored(Array(chunk))) { try rethrowConsumerError() }
+        } else {
+            blobHasher.update(bufferPointer: chunk)
+        }
         do {
             if compression == .none {
                 // Uncompressed: the blob digest and the diff_id hash the same bytes, so hash once.
@@ -140,7 +147,7 @@ public final class LayerPipeline<Visitor: ContentVisitor>: ChunkSink, @unchecked
 
     private func flush() throws {
         guard let channel, !batch.isEmpty else { return }
-        if !channel.send(batch) { try rethrowConsumerError() }
+        if !channel.send(.plain(batch)) { try rethrowConsumerError() }
         batch.removeAll(keepingCapacity: true)
     }
 
@@ -198,11 +205,19 @@ public final class LayerPipeline<Visitor: ContentVisitor>: ChunkSink, @unchecked
     }
 }
 
+/// What the inflating thread hands to the hashing and parsing thread.
+enum PipelineMessage: Sendable {
+    /// Bytes of the blob as stored, for the blob digest.
+    case stored([UInt8])
+    /// Decompressed tar bytes, for the diff_id and the tar parser.
+    case plain([UInt8])
+}
+
 /// A bounded single-producer, single-consumer queue of byte batches.
 final class ChunkChannel: @unchecked Sendable {
     // All state is guarded by `condition`.
     private let condition = NSCondition()
-    private var queue: [[UInt8]] = []
+    private var queue: [PipelineMessage] = []
     private var closed = false
     private var failed = false
     private let capacity: Int
@@ -210,7 +225,7 @@ final class ChunkChannel: @unchecked Sendable {
     init(capacity: Int) { self.capacity = capacity }
 
     /// Blocks while full; false when the consumer failed (stop producing).
-    func send(_ chunk: [UInt8]) -> Bool {
+    func send(_ chunk: PipelineMessage) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity && !failed { condition.wait() }
@@ -221,7 +236,7 @@ final class ChunkChannel: @unchecked Sendable {
     }
 
     /// Blocks while empty; nil once closed and drained, or after a failure.
-    func receive() -> [UInt8]? {
+    func receive() -> PipelineMessage? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !closed && !failed { condition.wait() }
