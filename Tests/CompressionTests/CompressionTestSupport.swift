@@ -1,4 +1,5 @@
 import Compression
+import MoatTesting
 
 /// Feeds `input` to `decompressor` in pieces of `chunkSize` (whole when nil), then finishes; returns the output.
 func decompressAll(_ decompressor: any Decompressor, _ input: [UInt8], chunkSize: Int? = nil, finish: Bool = true) throws -> [UInt8] {
@@ -30,16 +31,7 @@ func compressionError(_ body: () throws -> Void) -> CompressionError? {
 
 /// Deterministic pseudo-random bytes (incompressible).
 func noise(_ count: Int, seed: UInt64 = 0x2545_F491_4F6C_DD1D) -> [UInt8] {
-    var state = seed
-    var out = [UInt8]()
-    out.reserveCapacity(count)
-    for _ in 0..<count {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        out.append(UInt8(truncatingIfNeeded: state))
-    }
-    return out
+    pseudoRandomBytes(count, seed: seed)
 }
 
 /// Text-like, compressible data with some variety.

@@ -139,18 +139,4 @@ func putBase256(_ value: Int64, into header: inout [UInt8], at start: Int, lengt
     header[start] |= 0x80
 }
 
-/// Deterministic pseudo-random bytes.
-func pseudoRandomBytes(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
-    var state = seed
-    var out = [UInt8]()
-    out.reserveCapacity(count)
-    for _ in 0..<count {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        out.append(UInt8(truncatingIfNeeded: state))
-    }
-    return out
-}
-
 func text(_ string: String) -> [UInt8] { Array(string.utf8) }

@@ -35,6 +35,28 @@ struct CLIBehaviourTests {
         #expect(report.verdict.minimal)
     }
 
+    @Test("--output to a FIFO writes through it and leaves it a FIFO (an atomic rename would replace it, as it once replaced /dev/null)")
+    func outputToSpecialFile() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fifo = directory + "/report.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo]
+        let pipe = Pipe()
+        reader.standardOutput = pipe
+        try reader.run()
+        let run = try MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--format", "json", "--output", fifo])
+        let received = pipe.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try JSONDecoder().decode(FootprintReport.self, from: received)
+        #expect(report.verdict.minimal)
+        let type = try FileManager.default.attributesOfItem(atPath: fifo)[.type] as? FileAttributeType
+        #expect(type != nil && type != .typeRegular)
+    }
+
     @Test("--format sarif is valid SARIF 2.1.0 listing every rule")
     func sarif() throws {
         let run = try MoatCLI.cached(["image", "--input", try MoatCLI.images() + "/bloated.docker.tar", "--format", "sarif"])

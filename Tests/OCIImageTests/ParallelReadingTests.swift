@@ -18,11 +18,7 @@ struct ParallelReadingTests {
             var tar = TarBuilder()
             tar.directory("layer\(n)")
             // Pseudo-random bytes so the compressed sizes keep the same order as the plain ones.
-            var state = UInt32(n + 1) &* 2_654_435_761
-            let bytes = (0..<size).map { _ -> UInt8 in
-                state ^= state << 13; state ^= state >> 17; state ^= state << 5
-                return UInt8(truncatingIfNeeded: state)
-            }
+            let bytes = pseudoRandomBytes(size, seed: UInt64(n + 1) &* 2_654_435_761)
             tar.file("layer\(n)/data.bin", bytes: bytes)
             tar.file("layer\(n)/name.txt", "layer \(n)\n")
             image.addLayer(tar, compression: compressions[n % 3], createdBy: "RUN layer \(n)")

@@ -131,11 +131,7 @@ struct ImageCommand: AsyncParsableCommand {
             && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let text = try format.writer(color: useColor).render(report)
         if let output {
-            do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw RuntimeError("cannot write \(output): \(error.localizedDescription)")
-            }
+            try ReportOutput.write(text, to: output)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
