@@ -44,8 +44,10 @@ public struct LayerIndexer<Visitor: ContentVisitor>: TarEntryHandler {
         if entry.path.isEmpty { return }  // "./" itself
         var contentKind = ContentKind.unknown
         if entry.kind == .regular, entry.mode & 0o111 != 0 { contentKind = ContentKind.sniff(Array(content.prefix(Self.sniffBytes))) }
-        if entry.kind == .regular, !content.isEmpty, visitor.captureLimit(for: entry) > 0 {
-            visitor.visit(entry, content: content)
+        let limit = entry.kind == .regular && !content.isEmpty ? visitor.captureLimit(for: entry) : 0
+        if limit > 0 {
+            // The executable sniff may have captured more than the visitor asked for; give it only its share.
+            visitor.visit(entry, content: content.count > limit ? Array(content.prefix(limit)) : content)
         }
         var file = LayerFile(entry, contentKind: contentKind)
         switch entry.kind {

@@ -41,11 +41,12 @@ public struct Platform: Codable, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether an image for `candidate` satisfies a request for `self`.
-    /// A missing variant on either side matches, and arm64's default variant v8 equals no variant.
+    /// A request without a variant takes any variant; an image without one serves any request; arm64's default
+    /// variant v8 and "no variant" are the same, so `linux/arm64/v8` takes `linux/arm64` but not `linux/arm64/v9`.
     public func accepts(_ candidate: Platform) -> Bool {
         guard os == candidate.os, architecture == candidate.architecture else { return false }
-        func normal(_ v: String?) -> String? { architecture == "arm64" && v == "v8" ? nil : v }
-        guard let wanted = normal(variant), let offered = normal(candidate.variant) else { return true }
-        return wanted == offered
+        guard let wanted = variant, let offered = candidate.variant else { return true }
+        func normal(_ v: String) -> String { architecture == "arm64" && v == "v8" ? "" : v }
+        return normal(wanted) == normal(offered)
     }
 }

@@ -252,6 +252,16 @@ struct LayerIndexerTests {
         #expect(indexer.visitor.seen["etc/empty"] == nil, "empty content is not visited")
     }
 
+    @Test("an executable's visitor gets only the bytes it asked for, not the longer sniffed prefix")
+    func executableVisitorPrefix() throws {
+        let content = Self.elfHeader + pseudoRandomBytes(400)
+        var tar = TarBuilder()
+        tar.file("usr/bin/tool", bytes: content, mode: 0o755)
+        let indexer = try indexLayer(tar.finished(), visitor: PrefixVisitor(wanted: ["usr/bin/tool": 16]), chunkSize: 100)
+        #expect(indexer.visitor.seen["usr/bin/tool"] == Array(content.prefix(16)))
+        #expect(indexer.index.files.first?.contentKind == .elf)
+    }
+
     @Test("setuid, setgid and sticky bits are kept in the mode")
     func specialModeBits() throws {
         var tar = TarBuilder()

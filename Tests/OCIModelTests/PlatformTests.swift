@@ -44,7 +44,7 @@ struct PlatformTests {
         ("linux/amd64", "windows/amd64", false),
         ("linux/amd64", "linux/arm64", false),
         ("linux/arm64", "linux/arm", false),
-        ("linux/arm64/v8", "linux/arm64/v9", true),  // v8 is "no variant", which matches any variant
+        ("linux/arm64/v8", "linux/arm64/v9", false),  // an explicit v8 is not v9
     ])
     func accepts(_ wanted: String, _ offered: String, _ expected: Bool) throws {
         #expect(try Platform(parsing: wanted).accepts(try Platform(parsing: offered)) == expected)
