@@ -96,7 +96,7 @@ struct ForbiddenToolsRuleTests {
         #expect(report.findings(RuleCatalog.shell).isEmpty)
     }
 
-    @Test("the shell the entrypoint runs is downgraded to info; other shells stay high")
+    @Test("the shell a shell-form entrypoint runs stays high, explained; only interpreters are downgraded")
     func entrypointInterpreterIsInfo() async throws {
         let config = ContainerConfig(entrypoint: ["/bin/bash", "-c"], cmd: ["exec /app/server"])
         let image = singleLayerImage(config: config) { tar in
@@ -107,8 +107,8 @@ struct ForbiddenToolsRuleTests {
         }
         let report = try await analyze(image)
         let bash = try #require(report.finding(RuleCatalog.shell, path: "/usr/bin/bash"))
-        #expect(bash.severity == .info)
-        #expect(bash.message.contains("entrypoint"))
+        #expect(bash.severity == .high)
+        #expect(bash.message.contains("shell-form command"))
         let dash = try #require(report.finding(RuleCatalog.shell, path: "/usr/bin/dash"))
         #expect(dash.severity == .high)
     }
@@ -173,5 +173,31 @@ struct ForbiddenToolsRuleTests {
         }
         let report = try await analyze(image)
         #expect(report.findings.allSatisfy { $0.category != .forbiddenContent }, "\(report.ruleIDs)")
+    }
+}
+
+@Suite("ForbiddenToolsRule: explaining who needs a shell")
+struct ShellNeedTests {
+    @Test("a #!/bin/sh entrypoint script is named as what needs the shell, which stays high")
+    func entrypointScript() async throws {
+        let report = try await analyze(singleLayerImage(config: ContainerConfig(entrypoint: ["/docker-entrypoint.sh"])) { tar in
+            tar.executable("bin/dash")
+            tar.symlink("bin/sh", to: "dash")
+            tar.file("docker-entrypoint.sh", "#!/bin/sh\nexec /app/server\n", mode: 0o755)
+        })
+        let shell = try #require(report.finding(RuleCatalog.shell, path: "/bin/dash"))
+        #expect(shell.severity == .high)
+        #expect(shell.message.contains("entrypoint script /docker-entrypoint.sh needs it"), "\(shell.message)")
+    }
+
+    @Test("a shell-form command is named as what needs the shell, and the shell is not downgraded")
+    func shellForm() async throws {
+        let report = try await analyze(singleLayerImage(config: ContainerConfig(cmd: ["/bin/sh", "-c", "exec /app/server"])) { tar in
+            tar.executable("bin/dash")
+            tar.symlink("bin/sh", to: "dash")
+        })
+        let shell = try #require(report.finding(RuleCatalog.shell, path: "/bin/dash"))
+        #expect(shell.severity == .high)
+        #expect(shell.message.contains("shell-form command"), "\(shell.message)")
     }
 }

@@ -35,7 +35,14 @@ struct ForbiddenToolsRule: ImageRule {
             providers[target.path] = provider
         }
         var findings: [Finding] = []
-        let entrypoint = context.command.first.flatMap { context.resolveCommand($0)?.path }
+        let entrypointFile = context.command.first.flatMap { context.resolveCommand($0) }
+        let entrypoint = entrypointFile?.path
+        // Who needs a shell or interpreter: a `#!` entrypoint script names its interpreter; `sh -c "…"` is shell form.
+        var scriptInterpreter: String?
+        if let file = entrypointFile, case .script(let interpreter) = file.file.contentKind {
+            scriptInterpreter = context.resolveCommand(interpreter)?.path
+        }
+        let shellForm = context.command.count >= 2 && context.command[1] == "-c"
         for (targetPath, provider) in providers.sorted(by: { $0.key < $1.key }) {
             let targetName = ImagePath.baseName(targetPath)
             let reachable = provider.paths.map { "/" + $0 }.sorted()
@@ -56,8 +63,12 @@ struct ForbiddenToolsRule: ImageRule {
                 var severity: Severity? = nil
                 var note = ""
                 if entrypoint == targetPath {
-                    severity = .info
-                    note = "; the image's entrypoint runs it"
+                    // An interpreter the application runs on is a runtime dependency; a shell as entrypoint is not.
+                    if rule == RuleCatalog.interpreter { severity = .info }
+                    note = shellForm ? "; the shell-form command (\(context.command.prefix(2).joined(separator: " ")) …) needs it: use an exec-form ENTRYPOINT of the application binary"
+                        : "; the image's entrypoint runs it"
+                } else if scriptInterpreter == targetPath, let script = entrypointFile?.path {
+                    note = "; the entrypoint script /\(script) needs it (#!): rewrite it or run the binary in exec form before removing it"
                 }
                 findings.append(context.fileFinding(rule,
                     "\(rule.title.lowercased().replacingOccurrences(of: " in image", with: "")): /\(targetPath) (as \(nameList)) from \(context.describeLayer(provider.file.layer))\(note)",
