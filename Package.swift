@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // ISA-L is loaded at run time (dlopen) so a machine without libisal still runs moat on zlib.
@@ -28,6 +29,19 @@ let package = Package(
             linkerSettings: [.linkedLibrary("z"), .linkedLibrary("dl")]
         ),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "MoatSQLite", dependencies: ["CSQLite"], swiftSettings: strictSettings),
+        .target(name: "Versioning", swiftSettings: strictSettings),
+        .target(
+            name: "Inventory",
+            dependencies: ["OCIModel", "LayerFS", "MoatSQLite", "CMoatInflate", "Versioning"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VulnDB",
+            dependencies: ["MoatSQLite", "Versioning", "Inventory", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strictSettings
+        ),
         .target(name: "OCIModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .target(name: "Compression", dependencies: ["CMoatInflate", "CZstd"], swiftSettings: strictSettings),
         .target(name: "LayerFS", swiftSettings: strictSettings),
@@ -61,6 +75,10 @@ let package = Package(
         .testTarget(name: "OCIImageTests", dependencies: ["OCIImage", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ImageAnalysisTests", dependencies: ["ImageAnalysis", "OCIImage", "MoatTesting", "Reporting"], swiftSettings: strictSettings),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageAnalysis", "OCIImage", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "MoatSQLiteTests", dependencies: ["MoatSQLite"], swiftSettings: strictSettings),
+        .testTarget(name: "VersioningTests", dependencies: ["Versioning"], swiftSettings: strictSettings),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "MoatTesting", "LayerFS"], swiftSettings: strictSettings),
+        .testTarget(name: "VulnDBTests", dependencies: ["VulnDB", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
     ]
 )

@@ -104,5 +104,5 @@ moat_deps_images() {
 
 # C libraries the Swift package links against (gzip via ISA-L or zlib, zstd).
 moat_deps_build() {
-    moat_need_pkg libisal-dev libzstd-dev zlib1g-dev
+    moat_need_pkg libisal-dev libzstd-dev zlib1g-dev libsqlite3-dev
 }

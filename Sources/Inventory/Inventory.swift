@@ -1,0 +1,1 @@
+// The Inventory module; see docs/STATUS.md.

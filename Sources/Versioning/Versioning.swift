@@ -1,0 +1,1 @@
+// The Versioning module; see docs/STATUS.md.

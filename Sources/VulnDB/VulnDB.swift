@@ -1,0 +1,1 @@
+// The VulnDB module; see docs/STATUS.md.
