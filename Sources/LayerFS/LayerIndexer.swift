@@ -4,6 +4,19 @@ public protocol ContentVisitor: Sendable {
     func captureLimit(for entry: TarEntry) -> Int
     /// The captured bytes of an entry that asked for some.
     mutating func visit(_ entry: TarEntry, content: [UInt8])
+    /// Whether to receive this regular file's whole content as it streams by (for files too big to capture,
+    /// such as binaries and archives); `visit` still gets the captured prefix afterwards.
+    mutating func beginStream(_ entry: TarEntry) -> Bool
+    /// A piece of the streamed file, valid only during the call.
+    mutating func streamChunk(_ chunk: UnsafeRawBufferPointer)
+    /// The streamed file ended.
+    mutating func endStream(_ entry: TarEntry)
+}
+
+extension ContentVisitor {
+    public mutating func beginStream(_ entry: TarEntry) -> Bool { false }
+    public mutating func streamChunk(_ chunk: UnsafeRawBufferPointer) {}
+    public mutating func endStream(_ entry: TarEntry) {}
 }
 
 /// Turns a tar stream into a `LayerIndex`, applying the OCI whiteout naming rules and sniffing executables.
@@ -12,6 +25,8 @@ public struct LayerIndexer<Visitor: ContentVisitor>: TarEntryHandler {
     public private(set) var visitor: Visitor
     private var positions: [String: Int] = [:]
     private var whiteoutSet: Set<String> = []
+    /// While a file streams to the visitor: its prefix, collected here since the parser captures nothing then.
+    private var streamed: (limit: Int, prefix: [UInt8])?
 
     /// Bytes of an executable read to tell ELF binaries from scripts.
     static var sniffBytes: Int { 128 }
@@ -25,12 +40,32 @@ public struct LayerIndexer<Visitor: ContentVisitor>: TarEntryHandler {
         return entry.mode & 0o111 != 0 ? max(wanted, Self.sniffBytes) : wanted
     }
 
+    public mutating func streamsContent(of entry: TarEntry) -> Bool {
+        guard entry.size > 0, visitor.beginStream(entry) else { return false }
+        streamed = (captureLimit(for: entry), [])
+        return true
+    }
+
+    public mutating func streamChunk(_ chunk: UnsafeRawBufferPointer) throws {
+        if var current = streamed, current.prefix.count < current.limit {
+            current.prefix.append(contentsOf: chunk.prefix(current.limit - current.prefix.count))
+            streamed = current
+        }
+        visitor.streamChunk(chunk)
+    }
+
     public mutating func rejectedEntry(rawName: String, offset: Int64) {
         index.anomalies.append(LayerAnomaly(kind: .pathEscapesRoot, path: rawName,
                                             detail: "member name climbs out of the image root with '..' (byte \(offset)); ignored"))
     }
 
     public mutating func entry(_ entry: TarEntry, content: [UInt8]) throws {
+        var content = content
+        if let current = streamed {
+            streamed = nil
+            visitor.endStream(entry)
+            content = current.prefix
+        }
         if entry.rawName.hasPrefix("/") {
             index.anomalies.append(LayerAnomaly(kind: .absolutePath, path: entry.rawName,
                                                 detail: "member name is absolute; read as relative to the image root"))

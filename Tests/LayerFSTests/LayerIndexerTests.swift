@@ -303,3 +303,42 @@ struct LayerIndexerTests {
         #expect(built.contentBytes == 3)
     }
 }
+
+@Suite("LayerIndexer streaming to visitors")
+struct LayerIndexerStreamingTests {
+    struct StreamingVisitor: ContentVisitor {
+        var streamed: [String: [UInt8]] = [:]
+        var prefixes: [String: [UInt8]] = [:]
+        var current: [UInt8] = []
+        func captureLimit(for entry: TarEntry) -> Int { entry.path.hasPrefix("bin/") ? 8 : 0 }
+        mutating func visit(_ entry: TarEntry, content: [UInt8]) { prefixes[entry.path] = content }
+        mutating func beginStream(_ entry: TarEntry) -> Bool { entry.path.hasPrefix("bin/") }
+        mutating func streamChunk(_ chunk: UnsafeRawBufferPointer) { current.append(contentsOf: chunk) }
+        mutating func endStream(_ entry: TarEntry) {
+            streamed[entry.path] = current
+            current = []
+        }
+    }
+
+    @Test("a streamed file reaches the visitor whole, in any chunking, and is still sniffed and prefix-visited", arguments: [1, 100, 4096])
+    func streaming(_ chunkSize: Int) throws {
+        let binary: [UInt8] = [0x7f, 0x45, 0x4c, 0x46] + pseudoRandomBytes(3_000)
+        var tar = TarBuilder()
+        tar.file("bin/tool", bytes: binary, mode: 0o755)
+        tar.file("etc/conf", "x")
+        var parser = TarStreamParser()
+        var indexer = LayerIndexer(visitor: StreamingVisitor())
+        let bytes = tar.finished()
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + chunkSize)
+            try bytes[start..<end].withUnsafeBytes { try parser.feed($0, to: &indexer) }
+            start = end
+        }
+        try parser.finish()
+        #expect(indexer.visitor.streamed["bin/tool"] == binary)
+        #expect(indexer.visitor.streamed["etc/conf"] == nil)
+        #expect(indexer.visitor.prefixes["bin/tool"] == Array(binary.prefix(8)))
+        #expect(indexer.index.files.first { $0.path == "bin/tool" }?.contentKind == .elf)
+    }
+}
