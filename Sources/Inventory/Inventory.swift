@@ -1,1 +1,0 @@
-// The Inventory module; see docs/STATUS.md.
