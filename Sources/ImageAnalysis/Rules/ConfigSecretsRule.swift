@@ -26,7 +26,9 @@ struct ConfigSecretsRule: ImageRule {
                 if let finding = check(context, name: name, value: value, where: "history entry \(index + 1)") { findings.append(finding) }
             }
         }
-        return findings
+        // The same secret set by ENV shows in both Env and history: one finding (the first place) per fingerprint.
+        var seen = Set<String>()
+        return findings.filter { seen.insert($0.fingerprint).inserted }
     }
 
     func check(_ context: ImageContext, name: String, value: String, where place: String) -> Finding? {
