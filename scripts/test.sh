@@ -34,6 +34,7 @@ case $IMAGES in /*) ;; *) IMAGES=$PWD/$IMAGES ;; esac
 moat_deps_images
 moat_deps_build
 moat_install_missing
+moat_deps_python
 
 "$SCRIPT_DIR/build-test-images.sh" "$IMAGES"
 MOAT_TEST_IMAGES=$(cd "$IMAGES" && pwd)

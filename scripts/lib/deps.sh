@@ -106,3 +106,14 @@ moat_deps_images() {
 moat_deps_build() {
     moat_need_pkg libisal-dev libzstd-dev zlib1g-dev libsqlite3-dev
 }
+
+# Python tools the tests call: the CycloneDX and SPDX validators (PyPI).
+moat_deps_python() {
+    local missing=()
+    python3 -c 'import cyclonedx.validation.json, jsonschema' >/dev/null 2>&1 || missing+=('cyclonedx-python-lib[json-validation]')
+    python3 -c 'import spdx_tools.spdx.validation' >/dev/null 2>&1 || missing+=('spdx-tools')
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "deps: pip installing ${missing[*]}" >&2
+        python3 -m pip install -q "${missing[@]}" >&2
+    fi
+}
