@@ -42,6 +42,7 @@ let package = Package(
             dependencies: ["MoatSQLite", "Versioning", "Inventory", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictSettings
         ),
+        .target(name: "VulnMatch", dependencies: ["Inventory", "VulnDB", "Versioning"], swiftSettings: strictSettings),
         .target(name: "SBOM", dependencies: ["Inventory", "OCIModel"], swiftSettings: strictSettings),
         .target(name: "OCIModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .target(name: "Compression", dependencies: ["CMoatInflate", "CZstd"], swiftSettings: strictSettings),
@@ -80,6 +81,7 @@ let package = Package(
         .testTarget(name: "VersioningTests", dependencies: ["Versioning"], swiftSettings: strictSettings),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "MoatTesting", "LayerFS"], swiftSettings: strictSettings),
         .testTarget(name: "VulnDBTests", dependencies: ["VulnDB", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "VulnMatchTests", dependencies: ["VulnMatch", "VulnDB", "Inventory", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
     ]
