@@ -27,6 +27,49 @@ public final class Database {
         sqlite3_busy_timeout(handle, 10_000)
     }
 
+    /// Opens a read-only database from the bytes of a database file held in memory (`sqlite3_deserialize`):
+    /// nothing touches the disk. SQLite gets its own copy (allocated with `sqlite3_malloc64`, freed when the
+    /// database closes). A file in WAL mode is read as a rollback-journal database, since its `-wal` file is not
+    /// part of `bytes`. Values longer than the file (which only a view or generated column could compute) are
+    /// refused (`SQLITE_LIMIT_LENGTH`). `name` only labels error messages. Corrupt input gives `SQLiteError`s.
+    public init(bytes: [UInt8], name: String = "(memory)") throws(SQLiteError) {
+        var pointer: OpaquePointer?
+        let status = sqlite3_open_v2(":memory:", &pointer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        guard status == SQLITE_OK, let pointer else {
+            let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot allocate"
+            if let pointer { sqlite3_close_v2(pointer) }
+            throw SQLiteError(code: status, message: "cannot open \(name): \(message)")
+        }
+        let count = bytes.count
+        guard let raw = sqlite3_malloc64(sqlite3_uint64(max(count, 1))) else {
+            sqlite3_close_v2(pointer)
+            throw SQLiteError(code: SQLITE_NOMEM, message: "cannot open \(name): out of memory for \(count) bytes")
+        }
+        let buffer = raw.bindMemory(to: UInt8.self, capacity: max(count, 1))
+        bytes.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { buffer.update(from: base, count: count) }
+        }
+        // WAL mode is recorded as 2/2 in the header's read/write version bytes (offsets 18 and 19); the in-memory
+        // VFS has no shared memory for WAL, so read the file as a legacy (rollback journal) database instead.
+        if count >= 100, buffer[18] == 2, buffer[19] == 2 {
+            buffer[18] = 1
+            buffer[19] = 1
+        }
+        let flags = UInt32(SQLITE_DESERIALIZE_FREEONCLOSE) | UInt32(SQLITE_DESERIALIZE_READONLY)
+        // On failure, SQLite frees the buffer itself (FREEONCLOSE).
+        let result = sqlite3_deserialize(pointer, "main", buffer, sqlite3_int64(count), sqlite3_int64(count), flags)
+        guard result == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(pointer))
+            sqlite3_close_v2(pointer)
+            throw SQLiteError(code: result, message: "cannot open \(name): \(message)")
+        }
+        // No value read from the file can be longer than the file: a longer one could only be computed (a view or a
+        // generated column in a hostile schema), so cap value lengths at the file's size (at least 1 MiB).
+        sqlite3_limit(pointer, SQLITE_LIMIT_LENGTH, Int32(clamping: max(count, 1 << 20)))
+        handle = pointer
+        path = name
+    }
+
     deinit { sqlite3_close_v2(handle) }
 
     /// Runs one or more statements that return no rows.
@@ -150,4 +193,27 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var code: Int32
     public var message: String
     public var description: String { message }
+}
+
+// MARK: - Additions for the vulnerability database (VulnDB)
+
+extension Database {
+    /// The rowid of the most recent successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+}
+
+extension Statement {
+    @discardableResult
+    public func bind(_ index: Int32, _ value: Double?) -> Statement {
+        if let value { sqlite3_bind_double(pointer, index, value) } else { sqlite3_bind_null(pointer, index) }
+        return self
+    }
+
+    public func double(_ column: Int32) -> Double { sqlite3_column_double(pointer, column) }
+
+    /// The column as a Double, or nil when it is NULL.
+    public func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
+
+    /// The column as an Int64, or nil when it is NULL.
+    public func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
 }

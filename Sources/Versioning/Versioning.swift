@@ -1,1 +1,0 @@
-// The Versioning module; see docs/STATUS.md.

@@ -1,1 +1,0 @@
-// The VulnDB module; see docs/STATUS.md.
