@@ -1,3 +1,4 @@
+import Versioning
 /// Reads apk's installed database (`lib/apk/db/installed`, `usr/lib/apk/db/installed`), as trivy's apk analyzer does.
 ///
 /// Rules (trivy `pkg/fanal/analyzer/pkg/apk`):
@@ -40,7 +41,7 @@ public enum ApkInstalled {
             let value = String(decoding: line.dropFirst(2), as: UTF8.self)
             switch key {
             case UInt8(ascii: "P"): record.name = value
-            case UInt8(ascii: "V"): record.version = !value.isEmpty && VersionCheck.isValid(value) ? value : nil
+            case UInt8(ascii: "V"): record.version = !value.isEmpty && ApkVersion.isValid(value) ? value : nil
             case UInt8(ascii: "o"): record.origin = value.isEmpty ? nil : value
             case UInt8(ascii: "A"): record.arch = value.isEmpty ? nil : value
             case UInt8(ascii: "L"): record.licenses = splitLicenses(value)

@@ -1,3 +1,4 @@
+import Versioning
 /// Reads dpkg's `var/lib/dpkg/status` and the distroless `var/lib/dpkg/status.d/<name>` files, as trivy's dpkg
 /// analyzer does.
 ///
@@ -157,6 +158,13 @@ public enum DpkgStatus {
         scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
     }
 
+    /// dpkg's version rules, plus go-deb-version's tolerance of an empty revision (`1.0-`), which trivy keeps.
+    static func version(_ text: String) -> DpkgVersion? {
+        let trimmed = text.trimmingDpkgSpace()
+        if let version = try? DpkgVersion(parsing: trimmed) { return version }
+        return trimmed.hasSuffix("-") ? try? DpkgVersion(parsing: String(trimmed.dropLast())) : nil
+    }
+
     static func package(from fields: Fields, path: String) -> Package? {
         if let status = fields.first("status"), !isInstalled(status: status) { return nil }
         guard let name = fields.first("package"), !name.isEmpty,
@@ -168,7 +176,8 @@ public enum DpkgStatus {
         }
         if sourceName.isEmpty { sourceName = name }
         if sourceVersionText.isEmpty { sourceVersionText = rawVersion }
-        guard let version = Version(rawVersion), let sourceVersion = Version(sourceVersionText) else { return nil }
+        // Versions dpkg itself would refuse are dropped, as trivy drops them.
+        guard let version = Self.version(rawVersion), let sourceVersion = Self.version(sourceVersionText) else { return nil }
         let arch = fields.first("architecture").flatMap { $0.isEmpty ? nil : $0 }
         let maintainer = fields.first("maintainer").flatMap { $0.isEmpty ? nil : $0 }
         return Package(
