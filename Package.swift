@@ -43,6 +43,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "VulnMatch", dependencies: ["Inventory", "VulnDB", "Versioning"], swiftSettings: strictSettings),
+        .target(
+            name: "Scanner",
+            dependencies: ["OCIImage", "LayerFS", "ImageAnalysis", "Inventory", "VulnDB", "VulnMatch"],
+            swiftSettings: strictSettings
+        ),
         .target(name: "SBOM", dependencies: ["Inventory", "OCIModel"], swiftSettings: strictSettings),
         .target(name: "OCIModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .target(name: "Compression", dependencies: ["CMoatInflate", "CZstd"], swiftSettings: strictSettings),
@@ -57,11 +62,11 @@ let package = Package(
             dependencies: ["OCIModel", "OCIImage", "LayerFS", "Compression", "CMoatInflate", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
-        .target(name: "Reporting", dependencies: ["ImageAnalysis", "OCIModel", "LayerFS"], swiftSettings: strictSettings),
+        .target(name: "Reporting", dependencies: ["ImageAnalysis", "OCIModel", "LayerFS", "Scanner", "Inventory", "VulnMatch", "VulnDB", "SBOM", "OCIImage"], swiftSettings: strictSettings),
         .executableTarget(
             name: "moat",
             dependencies: [
-                "OCIModel", "OCIImage", "LayerFS", "ImageAnalysis", "Reporting",
+                "OCIModel", "OCIImage", "LayerFS", "ImageAnalysis", "Reporting", "Scanner", "VulnDB", "VulnMatch", "SBOM", "Inventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -82,6 +87,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "MoatTesting", "LayerFS"], swiftSettings: strictSettings),
         .testTarget(name: "VulnDBTests", dependencies: ["VulnDB", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "VulnMatchTests", dependencies: ["VulnMatch", "VulnDB", "Inventory", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "ScannerTests", dependencies: ["Scanner", "VulnDB", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
     ]

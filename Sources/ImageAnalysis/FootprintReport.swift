@@ -75,7 +75,7 @@ public struct FootprintReport: Codable, Sendable {
         summary = Self.summarise(findings)
     }
 
-    static func summarise(_ findings: [Finding]) -> [String: Int] {
+    public static func summarise(_ findings: [Finding]) -> [String: Int] {
         var summary: [String: Int] = [:]
         for severity in Severity.allCases { summary[severity.rawValue] = findings.filter { $0.severity == severity }.count }
         return summary

@@ -40,6 +40,11 @@ public struct IgnoreList: Sendable {
         }
     }
 
+    /// Whether an identifier (a CVE, GHSA or other advisory id) is suppressed at `now`, as `.trivyignore` does.
+    public func ignores(id: String, now: Date = Date()) -> Bool {
+        entries.contains { $0.key == id && ($0.expires.map { now < $0 } ?? true) }
+    }
+
     /// Whether `finding` is suppressed at `now`.
     public func ignores(_ finding: Finding, now: Date = Date()) -> Bool {
         entries.contains { entry in

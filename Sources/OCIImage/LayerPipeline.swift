@@ -16,6 +16,12 @@ public struct LayerScan<Visitor: ContentVisitor>: Sendable {
     public var uncompressedBytes: Int64
     /// Digest of the uncompressed tar as computed.
     public var computedDiffID: OCIModel.Digest
+
+    /// The same scan seen through part of its visitor (a combined visitor split back into its analysers).
+    public func mapVisitor<Other: ContentVisitor>(_ transform: (Visitor) -> Other) -> LayerScan<Other> {
+        LayerScan<Other>(layer: layer, index: index, visitor: transform(visitor), compression: compression,
+                         compressedBytes: compressedBytes, uncompressedBytes: uncompressedBytes, computedDiffID: computedDiffID)
+    }
 }
 
 /// Limits applied while reading layers.
