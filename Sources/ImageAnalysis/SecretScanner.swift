@@ -136,6 +136,26 @@ enum SecretScanner {
         return hits
     }
 
+    /// `text` with every known token format replaced by its masked form.
+    static func maskTokens(in text: String) -> String {
+        var bytes = Array(text.utf8)
+        for pattern in tokens {
+            var positions: [(Int, Int)] = []
+            bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                forEachOccurrence(of: pattern.prefix, in: base, count: raw.count) { start in
+                    var end = start + pattern.prefix.count
+                    while end < raw.count, end - start - pattern.prefix.count < pattern.maxLength, pattern.allows(raw[end]) { end += 1 }
+                    if end - start - pattern.prefix.count >= pattern.minLength { positions.append((start, end)) }
+                }
+            }
+            for (start, end) in positions.reversed() {
+                bytes.replaceSubrange((start + pattern.visiblePrefix)..<end, with: Array(repeating: UInt8(ascii: "*"), count: 8))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     static func forEachOccurrence(of needle: [UInt8], in base: UnsafeRawPointer, count: Int, _ body: (Int) -> Void) {
         var offset = 0
         needle.withUnsafeBytes { needleBytes in

@@ -41,9 +41,9 @@ public struct ScanReport: Sendable {
             }
             return text
         case .json:
-            // The footprint alone keeps its own documented schema (docs/report-schema.md); anything with vulnerabilities
-            // or secrets takes Trivy's shape, with the footprint under "Footprint".
-            if result.scanners == [.footprint] { return try JSONReportWriter().render(result.footprint) }
+            // Without vulnerability scanning the footprint keeps its own documented schema (docs/report-schema.md);
+            // with it, the report takes Trivy's shape and carries the footprint under "Footprint".
+            if !result.scanners.contains(.vuln) { return try JSONReportWriter().render(result.footprint) }
             return try TrivyJSON(result: result, artifactName: artifactName, listAllPackages: listAllPackages, now: now).render()
         case .sarif:
             return try SARIFWriter().render(result.footprint, vulnerabilities: result.vulnerabilities)

@@ -217,7 +217,7 @@ struct TrivyJSON {
             OS: result.inventory.os.map { Metadata.OS(Family: $0.family, Name: $0.name) },
             ImageID: image.configDigest.description,
             DiffIDs: image.layers.compactMap { $0.diffID?.description },
-            RepoTags: image.names, ImageConfig: image.config,
+            RepoTags: image.names, ImageConfig: image.config.redactingSecrets,
             Layers: result.footprint.layers.map { Metadata.LayerInfo(Size: $0.uncompressedBytes, Digest: $0.digest, DiffID: $0.diffID) })
         let report = Report(CreatedAt: formatter.string(from: now), ArtifactName: artifactName, Metadata: metadata, Results: results(),
                             Footprint: result.scanners.contains(.footprint) ? result.footprint : nil)

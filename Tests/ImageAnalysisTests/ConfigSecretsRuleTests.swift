@@ -94,3 +94,19 @@ struct ConfigSecretsRuleTests {
         #expect(places == ["Env"])
     }
 }
+
+@Suite("Redacting secrets from an echoed image config")
+struct ConfigRedactionTests {
+    @Test("Env, labels and history lose their secret values; everything else is kept")
+    func redaction() {
+        let token = "ghp_" + String(repeating: "A1b2", count: 9)
+        var config = ImageConfig(config: ContainerConfig(env: ["PATH=/usr/bin", "DB_PASSWORD=hunter2-prod"], labels: ["api_token": "s3cr3t-label", "version": "1.0"]))
+        config.history = [History(createdBy: "ENV DB_PASSWORD=hunter2-prod"), History(createdBy: "RUN curl -H 'Authorization: token \(token)' https://x")]
+        let redacted = config.redactingSecrets
+        let text = "\(redacted)"
+        for secret in ["hunter2-prod", "s3cr3t-label", token] { #expect(!text.contains(secret), "\(secret) survived") }
+        #expect(redacted.config?.env?.contains("PATH=/usr/bin") == true)
+        #expect(redacted.config?.labels?["version"] == "1.0")
+        #expect(redacted.history?.last?.createdBy?.contains("ghp_********") == true)
+    }
+}

@@ -8,7 +8,7 @@ struct CLIBehaviourTests {
     @Test("--exit-code 3 --fail-on high exits 3 on bloated and 0 on scratch")
     func exitCode() throws {
         let images = try MoatCLI.images()
-        let bloated = try MoatCLI.run(["image", "--input", images + "/bloated.docker.tar", "--exit-code", "3", "--fail-on", "high", "--format", "json"])
+        let bloated = try MoatCLI.run(["image", "--input", images + "/bloated.docker.tar", "--exit-code", "3", "--fail-on", "high", "--format", "json", "--scanners", "footprint,secret"])
         #expect(bloated.status == 3, "\(bloated.stderr)")
         #expect(!bloated.stdout.isEmpty, "the report is still printed when the policy fails")
         let scratch = try MoatCLI.run(["image", "--input", images + "/scratch.docker.tar", "--exit-code", "3", "--fail-on", "high"])
@@ -18,7 +18,7 @@ struct CLIBehaviourTests {
 
     @Test("without --exit-code a failing image still exits 0")
     func defaultExitCode() throws {
-        let run = try MoatCLI.cached(["image", "--input", try MoatCLI.images() + "/bloated.docker.tar", "--format", "json"])
+        let run = try MoatCLI.cached(["image", "--input", try MoatCLI.images() + "/bloated.docker.tar", "--format", "json", "--scanners", "footprint,secret"])
         #expect(run.status == 0)
     }
 
@@ -27,7 +27,7 @@ struct CLIBehaviourTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/report.json"
-        let run = try MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--format", "json", "--output", path])
+        let run = try MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--format", "json", "--scanners", "footprint,secret", "--output", path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.isEmpty)
         let report = try JSONDecoder().decode(FootprintReport.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -47,7 +47,7 @@ struct CLIBehaviourTests {
         let pipe = Pipe()
         reader.standardOutput = pipe
         try reader.run()
-        let run = try MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--format", "json", "--output", fifo])
+        let run = try MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--format", "json", "--scanners", "footprint,secret", "--output", fifo])
         let received = pipe.fileHandleForReading.readDataToEndOfFile()
         reader.waitUntilExit()
         #expect(run.status == 0, "\(run.stderr)")

@@ -37,7 +37,7 @@ struct ImageFormatsTests {
     func run(_ arguments: [String], images: String) throws -> MoatRun {
         var arguments = arguments
         arguments[1] = images + "/" + arguments[1]
-        return try MoatCLI.cached(["image"] + arguments + ["--format", "json"])
+        return try MoatCLI.cached(["image"] + arguments + ["--format", "json", "--scanners", "footprint,secret"])
     }
 
     @Test("same findings, base, waste and layer diff_ids from docker-archive, .gz, OCI archive and OCI layout")
@@ -73,7 +73,7 @@ struct ImageFormatsTests {
     func zstd() throws {
         let images = try MoatCLI.images()
         let reference = try JSONDecoder().decode(FootprintReport.self, from: Data(try run(Self.sources[3].arguments, images: images).stdout.utf8))
-        let run = try MoatCLI.cached(["image", "--layout", images + "/minbase-zstd.oci", "--format", "json"])
+        let run = try MoatCLI.cached(["image", "--layout", images + "/minbase-zstd.oci", "--format", "json", "--scanners", "footprint,secret"])
         try #require(run.status == 0, "\(run.commandLine) exited \(run.status): \(run.stderr)")
         let report = try JSONDecoder().decode(FootprintReport.self, from: Data(run.stdout.utf8))
         #expect(report.layers.first?.compression == "zstd")

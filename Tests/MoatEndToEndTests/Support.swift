@@ -35,7 +35,8 @@ enum MoatCLI {
         return path
     }
 
-    static func run(_ arguments: [String]) throws -> MoatRun {
+    /// Runs moat with the cache directory `cacheDirectory` (default: an empty one, so no user database leaks in).
+    static func run(_ arguments: [String], cacheDirectory: String? = nil) throws -> MoatRun {
         let binary = try binary()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -49,6 +50,9 @@ enum MoatCLI {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = FileHandle.nullDevice
+        var environment = ProcessInfo.processInfo.environment
+        environment["MOAT_CACHE_DIR"] = cacheDirectory ?? directory + "/cache"
+        process.environment = environment
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -84,7 +88,7 @@ enum MoatCLI {
 
     /// `moat image --input PATH --format json`, checked for success and decoded.
     static func report(input path: String, extra: [String] = []) throws -> FootprintReport {
-        let run = try cached(["image", "--input", path, "--format", "json"] + extra)
+        let run = try cached(["image", "--input", path, "--format", "json", "--scanners", "footprint,secret"] + extra)
         try #require(run.status == 0, "\(run.commandLine) exited \(run.status): \(run.stderr)")
         return try JSONDecoder().decode(FootprintReport.self, from: Data(run.stdout.utf8))
     }

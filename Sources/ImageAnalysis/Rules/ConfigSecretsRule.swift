@@ -31,9 +31,41 @@ struct ConfigSecretsRule: ImageRule {
         return findings.filter { seen.insert($0.fingerprint).inserted }
     }
 
+    /// Whether a configuration value is a secret: a secret-looking name with a value, or a known token format.
+    static func isSecret(name: String, value: String) -> Bool {
+        (SecretNames.isSecret(name) && !value.isEmpty) || !SecretScanner.scan(Array(value.utf8), path: "").isEmpty
+    }
+
+    /// The configuration with every secret value masked, for reports that echo the image config (Trivy's
+    /// `Metadata.ImageConfig`): moat never prints a secret it found.
+    static func redacted(_ config: ImageConfig) -> ImageConfig {
+        var copy = config
+        let masked = "********"
+        copy.config?.env = config.config?.env?.map { entry in
+            guard let equals = entry.firstIndex(of: "=") else { return entry }
+            let name = String(entry[..<equals])
+            return isSecret(name: name, value: String(entry[entry.index(after: equals)...])) ? name + "=" + masked : entry
+        }
+        copy.config?.labels = config.config?.labels.map { labels in
+            Dictionary(uniqueKeysWithValues: labels.map { ($0.key, isSecret(name: $0.key, value: $0.value) ? masked : $0.value) })
+        }
+        copy.history = config.history?.map { entry in
+            var entry = entry
+            guard var text = entry.createdBy else { return entry }
+            for (name, value) in assignments(in: text) where isSecret(name: name, value: value) && !value.isEmpty {
+                text = text.replacingOccurrences(of: value, with: masked)
+            }
+            // Token formats anywhere in a RUN line (curl -H "Authorization: token ghp_…").
+            text = SecretScanner.maskTokens(in: text)
+            entry.createdBy = text
+            return entry
+        }
+        return copy
+    }
+
     func check(_ context: ImageContext, name: String, value: String, where place: String) -> Finding? {
         let tokenHits = SecretScanner.scan(Array(value.utf8), path: "")
-        guard (SecretNames.isSecret(name) && !value.isEmpty) || !tokenHits.isEmpty else { return nil }
+        guard Self.isSecret(name: name, value: value) else { return nil }
         let masked = tokenHits.first?.masked ?? Self.mask(value)
         return context.configFinding(RuleCatalog.configSecret,
             "\(name) in the image's \(place) holds a secret (\(masked)); anyone who can pull the image can read it",
@@ -69,4 +101,9 @@ struct ConfigSecretsRule: ImageRule {
         }
         return result
     }
+}
+
+extension ImageConfig {
+    /// This configuration with every secret value in Env, labels and history masked.
+    public var redactingSecrets: ImageConfig { ConfigSecretsRule.redacted(self) }
 }

@@ -129,7 +129,7 @@ struct ImageCommand: AsyncParsableCommand {
     func run() async throws {
         let opened = try source.open()
         let ignoreList = try loadIgnoreList()
-        var (kinds, explicit) = try selectedScanners()
+        let (kinds, explicit) = try selectedScanners()
         let warn: (String) -> Void = { message in
             if !quiet { FileHandle.standardError.write(Data("moat: warning: \(message)\n".utf8)) }
         }
@@ -149,9 +149,8 @@ struct ImageCommand: AsyncParsableCommand {
             } else if explicit {
                 throw RuntimeError("no vulnerability database at \(cache.databasePath); run `moat db update` (or `moat db import FILE` offline), or drop vuln from --scanners")
             } else {
+                // The report keeps the shape the scanners ask for; it just has no vulnerabilities.
                 warn("no vulnerability database at \(cache.databasePath): vulnerabilities were not scanned; run `moat db update` or `moat db import`")
-                kinds.remove(.vuln)
-                explicit = false
             }
         }
 
