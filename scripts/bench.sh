@@ -272,5 +272,37 @@ mkdir -p "$(dirname "$REPORT")"
 NOTES
 } >"$REPORT"
 
+# ---------------------------------------------------------------------------
+# Vulnerability scanning: database import speed and the cost of inventory + matching on the large image.
+if [ -x "$MOAT" ] && [ -d "$IMAGES/large.oci" ]; then
+    VDIR=$(mktemp -d)
+    python3 - "$VDIR" <<'PY'
+import json, random, sys, zipfile
+random.seed(1)
+out = sys.argv[1]
+with zipfile.ZipFile(out + "/all.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    for i in range(30000):
+        doc = {"schema_version": "1.6.0", "id": f"DEBIAN-CVE-2024-{i:05d}", "modified": "2024-05-01T00:00:00Z",
+               "upstream": [f"CVE-2024-{i:05d}"], "summary": f"synthetic advisory {i}", "details": "x" * 400,
+               "affected": [{"package": {"ecosystem": "Debian:12", "name": f"pkg{i % 3000}"},
+                             "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": f"{random.randint(1, 9)}.{random.randint(0, 20)}-1"}]}]}]}
+        z.writestr(f"{i}.json", json.dumps(doc))
+PY
+    IMPORT=$( { /usr/bin/time -f '%e %M' env MOAT_CACHE_DIR="$VDIR/cache" "$MOAT" db import "$VDIR/all.zip" >/dev/null; } 2>&1 | tail -1)
+    FOOT=$( { /usr/bin/time -f '%e %M' "$MOAT" image --layout "$IMAGES/large.oci" --scanners footprint,secret --format json -o /dev/null; } 2>&1 | tail -1)
+    FULL=$( { /usr/bin/time -f '%e %M' env MOAT_CACHE_DIR="$VDIR/cache" "$MOAT" image --layout "$IMAGES/large.oci" --format json -o /dev/null; } 2>&1 | tail -1)
+    {
+        echo
+        echo "## Vulnerability scanning"
+        echo
+        echo "| measurement | wall s | peak RSS MiB |"
+        echo "| --- | ---: | ---: |"
+        echo "| \`moat db import\` of a 30,000-advisory OSV zip (12 MB) | ${IMPORT% *} | $(( ${IMPORT#* } / 1024 )) |"
+        echo "| large image, footprint + secrets | ${FOOT% *} | $(( ${FOOT#* } / 1024 )) |"
+        echo "| large image, footprint + secrets + inventory + matching | ${FULL% *} | $(( ${FULL#* } / 1024 )) |"
+    } >>"$REPORT"
+    rm -rf "$VDIR"
+fi
+
 log "wrote $REPORT"
 cat "$REPORT"
