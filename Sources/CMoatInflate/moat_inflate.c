@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "moat_inflate.h"
+#include "moat_zlib.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -151,21 +152,7 @@ int moat_inflate(moat_inflater *inflater,
 }
 
 uint8_t *moat_gzip(const uint8_t *input, size_t input_length, int level, size_t *output_length) {
-    z_stream zs;
-    memset(&zs, 0, sizeof(zs));
-    if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
-    uLong bound = deflateBound(&zs, (uLong)input_length) + 64;
-    uint8_t *out = malloc(bound);
-    if (!out) { deflateEnd(&zs); return NULL; }
-    zs.next_in = (Bytef *)input;
-    zs.avail_in = (uInt)input_length;
-    zs.next_out = out;
-    zs.avail_out = (uInt)bound;
-    int rc = deflate(&zs, Z_FINISH);
-    *output_length = zs.total_out;
-    deflateEnd(&zs);
-    if (rc != Z_STREAM_END) { free(out); return NULL; }
-    return out;
+    return moat_zlib_compress(input, input_length, level, MOAT_ZLIB_FORMAT_GZIP, output_length);
 }
 
 void moat_free(void *pointer) { free(pointer); }

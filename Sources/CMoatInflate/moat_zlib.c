@@ -13,6 +13,7 @@ static int window_bits(int format) {
     switch (format) {
     case MOAT_ZLIB_FORMAT_RAW: return -15;
     case MOAT_ZLIB_FORMAT_ZLIB: return 15;
+    case MOAT_ZLIB_FORMAT_GZIP: return 15 + 16;
     default: return 0;
     }
 }

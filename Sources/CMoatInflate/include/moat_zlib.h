@@ -10,7 +10,8 @@ typedef struct moat_zlib_stream moat_zlib_stream;
 
 typedef enum {
     MOAT_ZLIB_FORMAT_RAW = 0,   /* bare deflate, as in zip entries (method 8) */
-    MOAT_ZLIB_FORMAT_ZLIB = 1   /* RFC 1950: 2-byte header, deflate, Adler-32 trailer */
+    MOAT_ZLIB_FORMAT_ZLIB = 1,  /* RFC 1950: 2-byte header, deflate, Adler-32 trailer */
+    MOAT_ZLIB_FORMAT_GZIP = 2   /* RFC 1952, for writing test fixtures (reading gzip goes through moat_inflate) */
 } moat_zlib_format;
 
 typedef enum {
