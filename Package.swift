@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // ISA-L is loaded at run time (dlopen) so a machine without libisal still runs moat on zlib.
@@ -48,6 +49,8 @@ let package = Package(
             dependencies: ["OCIImage", "LayerFS", "ImageAnalysis", "Inventory", "VulnDB", "VulnMatch"],
             swiftSettings: strictSettings
         ),
+        .target(name: "DockerfileLint", swiftSettings: strictSettings),
+        .target(name: "ManifestLint", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
         .target(name: "SBOM", dependencies: ["Inventory", "OCIModel"], swiftSettings: strictSettings),
         .target(name: "OCIModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .target(name: "Compression", dependencies: ["CMoatInflate", "CZstd"], swiftSettings: strictSettings),
@@ -88,6 +91,8 @@ let package = Package(
         .testTarget(name: "VulnDBTests", dependencies: ["VulnDB", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "VulnMatchTests", dependencies: ["VulnMatch", "VulnDB", "Inventory", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ScannerTests", dependencies: ["Scanner", "VulnDB", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
+        .testTarget(name: "DockerfileLintTests", dependencies: ["DockerfileLint", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifestLintTests", dependencies: ["ManifestLint", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
     ]

@@ -1,0 +1,1 @@
+// The DockerfileLint module; see docs/STATUS.md.

@@ -1,0 +1,1 @@
+// The ManifestLint module; see docs/STATUS.md.
