@@ -1,0 +1,185 @@
+/// One entry of `scoring.critical` / `passed` / `advise`.
+public struct KubesecRuleResult: Codable, Sendable, Equatable {
+    public var id: String
+    public var selector: String
+    public var reason: String
+    public var points: Int
+
+    public init(id: String, selector: String, reason: String, points: Int) {
+        self.id = id
+        self.selector = selector
+        self.reason = reason
+        self.points = points
+    }
+}
+
+/// `scoring`: each list is left out of the JSON when empty.
+public struct KubesecScoring: Codable, Sendable, Equatable {
+    public var critical: [KubesecRuleResult]
+    public var passed: [KubesecRuleResult]
+    public var advise: [KubesecRuleResult]
+
+    public init(critical: [KubesecRuleResult] = [], passed: [KubesecRuleResult] = [], advise: [KubesecRuleResult] = []) {
+        self.critical = critical
+        self.passed = passed
+        self.advise = advise
+    }
+
+    enum CodingKeys: String, CodingKey { case critical, passed, advise }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        critical = try container.decodeIfPresent([KubesecRuleResult].self, forKey: .critical) ?? []
+        passed = try container.decodeIfPresent([KubesecRuleResult].self, forKey: .passed) ?? []
+        advise = try container.decodeIfPresent([KubesecRuleResult].self, forKey: .advise) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if !critical.isEmpty { try container.encode(critical, forKey: .critical) }
+        if !passed.isEmpty { try container.encode(passed, forKey: .passed) }
+        if !advise.isEmpty { try container.encode(advise, forKey: .advise) }
+    }
+}
+
+/// One kubesec report (one per document), with kubesec's field names.
+/// Use `KubesecJSON.encode` for kubesec's exact bytes (key order, indentation, Go escaping).
+public struct KubesecResult: Codable, Sendable, Equatable {
+    public var object: String
+    public var valid: Bool
+    public var fileName: String
+    public var message: String
+    public var score: Int
+    public var scoring: KubesecScoring
+
+    public init(object: String, valid: Bool, fileName: String, message: String, score: Int, scoring: KubesecScoring) {
+        self.object = object
+        self.valid = valid
+        self.fileName = fileName
+        self.message = message
+        self.score = score
+        self.scoring = scoring
+    }
+
+    enum CodingKeys: String, CodingKey { case object, valid, fileName, message, score, scoring }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        object = try container.decode(String.self, forKey: .object)
+        valid = try container.decode(Bool.self, forKey: .valid)
+        fileName = try container.decode(String.self, forKey: .fileName)
+        message = try container.decodeIfPresent(String.self, forKey: .message) ?? ""
+        score = try container.decode(Int.self, forKey: .score)
+        scoring = try container.decodeIfPresent(KubesecScoring.self, forKey: .scoring) ?? KubesecScoring()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(object, forKey: .object)
+        try container.encode(valid, forKey: .valid)
+        try container.encode(fileName, forKey: .fileName)
+        if !message.isEmpty { try container.encode(message, forKey: .message) }
+        try container.encode(score, forKey: .score)
+        try container.encode(scoring, forKey: .scoring)
+    }
+}
+
+/// kubesec's JSON bytes: Go's `json.MarshalIndent(reports, "", "  ")`.
+public enum KubesecJSON {
+    /// The array as kubesec's CLI prints it, without the trailing newline the CLI adds.
+    public static func encode(_ results: [KubesecResult]) -> String {
+        var out = ""
+        if results.isEmpty { return "[]" }
+        out += "[\n"
+        for (index, result) in results.enumerated() {
+            write(result, into: &out, indent: "  ")
+            out += index == results.count - 1 ? "\n" : ",\n"
+        }
+        out += "]"
+        return out
+    }
+
+    /// A single report without indentation (Go's `json.Marshal`), as used for in-toto products.
+    public static func encodeCompact(_ result: KubesecResult) -> String {
+        var fields = [
+            "\"object\":" + quote(result.object),
+            "\"valid\":" + (result.valid ? "true" : "false"),
+            "\"fileName\":" + quote(result.fileName),
+        ]
+        if !result.message.isEmpty { fields.append("\"message\":" + quote(result.message)) }
+        fields.append("\"score\":\(result.score)")
+        var lists: [String] = []
+        for (name, list) in [("critical", result.scoring.critical), ("passed", result.scoring.passed), ("advise", result.scoring.advise)]
+        where !list.isEmpty {
+            let entries = list.map {
+                "{\"id\":\(quote($0.id)),\"selector\":\(quote($0.selector)),\"reason\":\(quote($0.reason)),\"points\":\($0.points)}"
+            }
+            lists.append("\"\(name)\":[" + entries.joined(separator: ",") + "]")
+        }
+        fields.append("\"scoring\":{" + lists.joined(separator: ",") + "}")
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    private static func write(_ result: KubesecResult, into out: inout String, indent: String) {
+        let inner = indent + "  "
+        out += indent + "{\n"
+        out += inner + "\"object\": " + quote(result.object) + ",\n"
+        out += inner + "\"valid\": " + (result.valid ? "true" : "false") + ",\n"
+        out += inner + "\"fileName\": " + quote(result.fileName) + ",\n"
+        if !result.message.isEmpty { out += inner + "\"message\": " + quote(result.message) + ",\n" }
+        out += inner + "\"score\": \(result.score),\n"
+        let lists = [("critical", result.scoring.critical), ("passed", result.scoring.passed), ("advise", result.scoring.advise)]
+            .filter { !$0.1.isEmpty }
+        if lists.isEmpty {
+            out += inner + "\"scoring\": {}\n"
+        } else {
+            out += inner + "\"scoring\": {\n"
+            let listIndent = inner + "  "
+            for (listIndex, (name, entries)) in lists.enumerated() {
+                out += listIndent + "\"\(name)\": [\n"
+                let entryIndent = listIndent + "  "
+                let fieldIndent = entryIndent + "  "
+                for (entryIndex, entry) in entries.enumerated() {
+                    out += entryIndent + "{\n"
+                    out += fieldIndent + "\"id\": " + quote(entry.id) + ",\n"
+                    out += fieldIndent + "\"selector\": " + quote(entry.selector) + ",\n"
+                    out += fieldIndent + "\"reason\": " + quote(entry.reason) + ",\n"
+                    out += fieldIndent + "\"points\": \(entry.points)\n"
+                    out += entryIndent + (entryIndex == entries.count - 1 ? "}\n" : "},\n")
+                }
+                out += listIndent + (listIndex == lists.count - 1 ? "]\n" : "],\n")
+            }
+            out += inner + "}\n"
+        }
+        out += indent + "}"
+    }
+
+    /// Go `encoding/json` string escaping with HTML escaping on (the default).
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

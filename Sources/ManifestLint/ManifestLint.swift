@@ -1,1 +1,0 @@
-// The ManifestLint module; see docs/STATUS.md.
