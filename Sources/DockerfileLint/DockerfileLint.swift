@@ -1,1 +1,0 @@
-// The DockerfileLint module; see docs/STATUS.md.
