@@ -49,8 +49,8 @@ let package = Package(
             dependencies: ["OCIImage", "LayerFS", "ImageAnalysis", "Inventory", "VulnDB", "VulnMatch"],
             swiftSettings: strictSettings
         ),
-        .target(name: "DockerfileLint", swiftSettings: strictSettings),
-        .target(name: "ManifestLint", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        .target(name: "DockerfileLint", dependencies: ["OCIModel"], swiftSettings: strictSettings),
+        .target(name: "ManifestLint", dependencies: ["OCIModel", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
         .target(name: "SBOM", dependencies: ["Inventory", "OCIModel"], swiftSettings: strictSettings),
         .target(name: "OCIModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .target(name: "Compression", dependencies: ["CMoatInflate", "CZstd"], swiftSettings: strictSettings),
@@ -91,8 +91,8 @@ let package = Package(
         .testTarget(name: "VulnDBTests", dependencies: ["VulnDB", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "VulnMatchTests", dependencies: ["VulnMatch", "VulnDB", "Inventory", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ScannerTests", dependencies: ["Scanner", "VulnDB", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
-        .testTarget(name: "DockerfileLintTests", dependencies: ["DockerfileLint", "MoatTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "ManifestLintTests", dependencies: ["ManifestLint", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "DockerfileLintTests", dependencies: ["DockerfileLint", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifestLintTests", dependencies: ["ManifestLint", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
     ]

@@ -1,3 +1,4 @@
+import OCIModel
 import Foundation
 
 /// Runs the rule table over a parsed Dockerfile, then applies pragmas and the config's ignore list.

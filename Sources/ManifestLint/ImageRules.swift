@@ -1,3 +1,4 @@
+public import OCIModel
 /// Configuration for the optional image rules.
 public struct ImagePolicy: Sendable, Equatable {
     /// Registries (and optional repository prefixes) images may come from. Empty disables `ImageRegistryNotAllowed`.

@@ -1,3 +1,4 @@
+import OCIModel
 import Testing
 @testable import ManifestLint
 
