@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // ISA-L is loaded at run time (dlopen) so a machine without libisal still runs moat on zlib.
@@ -51,6 +54,17 @@ let package = Package(
         ),
         .target(name: "DockerfileLint", dependencies: ["OCIModel"], swiftSettings: strictSettings),
         .target(name: "ManifestLint", dependencies: ["OCIModel", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        .target(
+            name: "ScanServer",
+            dependencies: [
+                "ManifestLint",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(name: "SBOM", dependencies: ["Inventory", "OCIModel"], swiftSettings: strictSettings),
         .target(name: "OCIModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .target(name: "Compression", dependencies: ["CMoatInflate", "CZstd"], swiftSettings: strictSettings),
@@ -93,6 +107,11 @@ let package = Package(
         .testTarget(name: "ScannerTests", dependencies: ["Scanner", "VulnDB", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
         .testTarget(name: "DockerfileLintTests", dependencies: ["DockerfileLint", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
         .testTarget(name: "ManifestLintTests", dependencies: ["ManifestLint", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ScanServerTests",
+            dependencies: ["ScanServer", "MoatTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
     ]

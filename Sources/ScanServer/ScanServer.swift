@@ -1,0 +1,1 @@
+// The ScanServer module (moat serve); see docs/STATUS.md.
