@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "moat",
             dependencies: [
-                "OCIModel", "OCIImage", "LayerFS", "ImageAnalysis", "Reporting", "Scanner", "VulnDB", "VulnMatch", "SBOM", "Inventory", "ManifestLint", "DockerfileLint",
+                "OCIModel", "OCIImage", "LayerFS", "ImageAnalysis", "Reporting", "Scanner", "VulnDB", "VulnMatch", "SBOM", "Inventory", "ManifestLint", "DockerfileLint", "ScanServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -107,7 +107,8 @@ public struct Reference: Sendable, Hashable, Codable {
     }
 }
 
-/// A CVSS vector as the advisory gave it, with the base score: computed for v2 and v3.x, the advisory's own for v4.
+/// A CVSS vector as the advisory gave it, with its score as computed by `CVSS.parse` (importers store
+/// `Vector.baseScore`: v2, v3.x base scores; the v4.0 CVSS-B/BT/BE/BTE score).
 public struct CVSSScore: Sendable, Hashable, Codable {
     public var vector: String
     public var score: Double?
@@ -117,9 +118,17 @@ public struct CVSSScore: Sendable, Hashable, Codable {
         self.score = score
     }
 
-    /// The severity band of the score (CVSS v3/v4 bands; NVD's LOW/MEDIUM/HIGH for v2).
+    /// The stored score, or, when none was stored (a record written before v4 scores were computed), the score
+    /// computed from the vector; nil when neither exists.
+    public var effectiveScore: Double? {
+        if let score { return score }
+        return (try? CVSS.parse(vector))?.baseScore
+    }
+
+    /// The severity band of `effectiveScore` (CVSS v3/v4 bands; NVD's LOW/MEDIUM/HIGH for v2). A v3/v4 score of
+    /// 0.0 (band NONE) gives nil, so the severity falls through to UNKNOWN.
     public var severity: Severity? {
-        guard let score else { return nil }
+        guard let score = effectiveScore else { return nil }
         return vector.hasPrefix("CVSS:3") || vector.hasPrefix("CVSS:4") ? CVSS.severityV3(score: score) : CVSS.severityV2(score: score)
     }
 }
@@ -236,7 +245,9 @@ public struct Advisory: Sendable, Hashable, Codable {
     /// 2. the advisory's own rating (`severity`, e.g. GHSA, Ubuntu),
     /// 3. the CVSS v3.x base score band,
     /// 4. the CVSS v2 base score band (NVD: LOW/MEDIUM/HIGH),
-    /// 5. the CVSS v4 score band, only when the advisory supplied the score (v4 scores are never computed here),
+    /// 5. the CVSS v4.0 score band (0.1–3.9 LOW, 4.0–6.9 MEDIUM, 7.0–8.9 HIGH, 9.0–10 CRITICAL): the stored score,
+    ///    else the score computed from the vector (`CVSS.V4`); a v4 score of 0.0 (NONE) is not a rating and gives
+    ///    UNKNOWN, as a v3 score of 0.0 does,
     /// 6. UNKNOWN.
     public func effectiveSeverity(for affected: AffectedPackage? = nil) -> SeverityDecision {
         if let affected, let severity = affected.severity {

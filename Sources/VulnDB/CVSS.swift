@@ -5,8 +5,9 @@ import Foundation
 /// * v3.0 / v3.1: the base score formula of the FIRST specification (sections 7.1 and 7.4), with the v3.1
 ///   floating-point-safe `Roundup` (Appendix A) for 3.1 and the original `ceil(x*10)/10` for 3.0.
 /// * v2: the base equation of the CVSS v2 guide (section 3.2.1), rounded to one decimal.
-/// * v4.0: vectors are parsed and validated, but the base score needs the specification's macrovector
-///   lookup table, which is not reproduced here, so v4 scores come from the advisory only (`nil` otherwise).
+/// * v4.0: the macrovector scoring of the FIRST specification (section 8) and its reference calculator; see `CVSS.V4`
+///   in `CVSS4.swift`. The score covers the threat and environmental metrics when the vector gives them
+///   (CVSS-BT/BE/BTE), as the reference calculator's does.
 public enum CVSS: Sendable {
     public enum Version: String, Sendable, Hashable, Codable {
         case v2 = "2.0"
@@ -23,14 +24,18 @@ public enum CVSS: Sendable {
         /// Metric abbreviation → value, e.g. `AV` → `N`.
         public let metrics: [String: String]
 
-        /// The base score: computed for v2 and v3.x; nil for v4 (see `CVSS`).
+        /// The base score (v2, v3.x), or the v4.0 score: CVSS-B, or CVSS-BT/BE/BTE when the vector gives threat or
+        /// environmental metrics (see `CVSS.V4`).
         public var baseScore: Double? {
             switch version {
             case .v2: CVSS.baseScoreV2(metrics)
             case .v3_0, .v3_1: CVSS.baseScoreV3(metrics, version: version)
-            case .v4_0: nil
+            case .v4_0: CVSS.V4.score(metrics)
             }
         }
+
+        /// For a v4.0 vector: score, macrovector and nomenclature (CVSS-B/BT/BE/BTE); nil for other versions.
+        public var v4Result: CVSS.V4.Result? { version == .v4_0 ? CVSS.V4.evaluate(metrics) : nil }
 
         public var baseSeverity: Severity? {
             guard let score = baseScore else { return nil }
@@ -46,7 +51,8 @@ public enum CVSS: Sendable {
 
     /// Parses `CVSS:3.1/AV:N/…`, `CVSS:3.0/…`, `CVSS:4.0/…` or a v2 vector `AV:N/AC:L/Au:N/C:P/I:P/A:P`
     /// (optionally in parentheses or prefixed `CVSS:2.0/`). All base metrics must be present exactly once;
-    /// temporal/threat, environmental and supplemental metrics are validated and kept but do not change the base score.
+    /// temporal/threat, environmental and supplemental metrics are validated and kept; they do not change the v2/v3
+    /// base score, while the v4 score takes threat and environmental metrics into account (supplemental ones never).
     public static func parse(_ input: String) throws(ParseError) -> Vector {
         var text = input.trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.utf8.count <= 512 else { throw ParseError(vector: input, reason: "longer than 512 bytes") }
@@ -77,7 +83,12 @@ public enum CVSS: Sendable {
             let pair = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { throw ParseError(vector: input, reason: "'\(part.prefix(40))' is not METRIC:VALUE") }
             let (name, value) = (String(pair[0]), String(pair[1]))
-            guard let allowed = rules[name] else { throw ParseError(vector: input, reason: "unknown metric '\(name.prefix(40))'") }
+            guard let allowed = rules[name] else {
+                // A v3/v4 vector without its `CVSS:x.y/` prefix is read as v2: say what is really missing.
+                let hint = version == .v2 && (v3Metrics[name] != nil || v4Metrics[name] != nil)
+                    ? " (CVSS v3 and v4 vectors must start with 'CVSS:3.1/', 'CVSS:3.0/' or 'CVSS:4.0/')" : ""
+                throw ParseError(vector: input, reason: "unknown metric '\(name.prefix(40))'\(hint)")
+            }
             guard allowed.contains(value) else {
                 throw ParseError(vector: input, reason: "metric \(name) has invalid value '\(value.prefix(40))'")
             }

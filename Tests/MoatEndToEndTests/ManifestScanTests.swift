@@ -57,6 +57,12 @@ struct ManifestScanTests {
         let ids = ((critical.first?["scoring"] as? [String: Any])?["critical"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
         #expect(ids.contains("Privileged") && ids.contains("HostNetwork"), "\(ids)")
         #expect(try MoatCLI.run(["scan", "--exit-code", "0", bad]).status == 0)
+        let table = try MoatCLI.run(["scan", "--format", "table", bad])
+        #expect(table.stdout.contains("CRITICAL  Privileged"), "\(table.stdout)")
+        let sarif = try MoatCLI.run(["scan", "--format", "sarif", bad])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        #expect(document["version"] as? String == "2.1.0")
+        #expect(sarif.stdout.contains("\"ruleId\" : \"Privileged\""))
     }
 
     @Test("image rules join only with --checks all; the allow-list matches path components, not string prefixes")

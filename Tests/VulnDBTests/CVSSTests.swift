@@ -78,12 +78,12 @@ struct CVSSTests {
         #expect(CVSS.severityV3(score: 9.0) == .critical)
     }
 
-    @Test("v4 vectors are parsed and validated but not scored")
+    @Test("v4 vectors are parsed, validated and scored (threat metrics included)")
     func v4() throws {
         let vector = try CVSS.parse("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A/U:Red")
         #expect(vector.version == .v4_0)
         #expect(vector.metrics["VC"] == "H")
-        #expect(vector.baseScore == nil)
+        #expect(vector.baseScore == 9.3)
         #expect(throws: CVSS.ParseError.self) { try CVSS.parse("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N") }
     }
 

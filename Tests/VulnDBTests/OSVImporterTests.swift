@@ -122,7 +122,7 @@ struct OSVImporterTests {
         #expect(try database.advisories(withID: "CVE-2024-0001").map(\.id) == ["DEBIAN-CVE-2024-0001"])
     }
 
-    @Test("severities: GHSA database_specific, CVSS v3 and v2 scored, v4 kept unscored, bad vectors reported")
+    @Test("severities: GHSA database_specific, CVSS v3 and v2 scored, v4 scored from its vector, bad vectors reported")
     func severities() throws {
         let directory = try TemporaryDirectory("osv-severity")
         defer { directory.remove() }
@@ -148,7 +148,7 @@ struct OSVImporterTests {
         #expect(first.severitySource == "ghsa")
         #expect(first.vendorSeverities == ["ghsa": "MODERATE"])
         #expect(first.cvssV3 == CVSSScore(vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", score: 9.8))
-        #expect(first.cvssV4?.score == nil)
+        #expect(first.cvssV4?.score == 9.3)
         #expect(first.cvssV4?.vector.hasPrefix("CVSS:4.0/") == true)
         #expect(first.cwes == ["CWE-79"])
         #expect(first.aliases == ["CVE-2023-1111"])

@@ -42,7 +42,10 @@ struct QueryTests {
         #expect(advisory.effectiveSeverity() == SeverityDecision(severity: .medium, source: .cvssV2))
         advisory.cvssV2 = nil
         #expect(advisory.effectiveSeverity() == SeverityDecision(severity: .low, source: .cvssV4))
+        // A v4 vector stored without a score is scored from the vector; one that does not parse gives UNKNOWN.
         advisory.cvssV4 = CVSSScore(vector: v4.vector, score: nil)
+        #expect(advisory.effectiveSeverity().source == .cvssV4)
+        advisory.cvssV4 = CVSSScore(vector: "CVSS:4.0/AV:N", score: nil)
         #expect(advisory.effectiveSeverity() == SeverityDecision(severity: .unknown, source: .none))
         #expect(Advisory.vendorName(forID: "GHSA-1") == "ghsa")
         #expect(Advisory.vendorName(forID: "DLA-3000-1") == "debian")

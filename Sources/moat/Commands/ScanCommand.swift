@@ -45,9 +45,13 @@ struct ScanCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file.", valueName: "file"))
     var output: String?
 
+    @Option(name: [.short, .long], help: "json (kubesec's, the default), table or sarif.")
+    var format: String = "json"
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("file path is required") }
         guard checks == "kubesec" || checks == "all" else { throw ValidationError("--checks must be kubesec or all") }
+        guard ["json", "table", "sarif"].contains(format) else { throw ValidationError("--format must be json, table or sarif") }
     }
 
     func run() throws {
@@ -77,7 +81,11 @@ struct ScanCommand: ParsableCommand {
                 throw Self.kubesecError(error.description)
             }
         }
-        let text = KubesecJSON.encode(results) + "\n"
+        let text = switch format {
+        case "table": KubesecOutput.table(results)
+        case "sarif": try KubesecOutput.sarif(results, toolVersion: Moat.version)
+        default: KubesecJSON.encode(results) + "\n"
+        }
         if let output { try ReportOutput.write(text, to: output) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
         let code = KubesecScanner.exitCode(for: results, failureCode: exitCode)
         if code != 0 { throw ExitCode(code) }

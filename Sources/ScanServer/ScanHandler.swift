@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import ManifestLint
+import NIOCore
+import Prometheus
+
+/// kubesec's HTTP routes (kubesec.md §10), path-dispatched so any unknown path scans like `/scan`.
+struct ScanHandler: Sendable {
+    /// Methods routed to the handler (Hummingbird routes per method; kubesec accepts any).
+    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
+
+    static let redirectTarget = "https://kubesec.io"
+
+    let maxBodySize: Int
+    let options: KubesecScanOptions
+    let metrics: ServerMetrics
+
+    /// The low-cardinality route label for metrics.
+    static func route(for path: String) -> String {
+        switch path {
+        case "/healthz", "/metrics", "/scan": return path
+        default: return "/"
+        }
+    }
+
+    func respond(to request: Request) async -> Response {
+        switch request.uri.path {
+        case "/healthz":
+            return Self.text(.ok, "OK\n")
+        case "/metrics":
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            let bytes = metrics.registry.emitToBuffer()
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        default:
+            if request.method == .get { return Self.redirect() }
+            return await scan(request)
+        }
+    }
+
+    func scan(_ request: Request) async -> Response {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodySize {
+            return Self.tooLarge()
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodySize)
+        } catch is NIOTooManyBytesError {
+            return Self.tooLarge()
+        } catch {
+            return Self.text(.badRequest, "\(error)\n")
+        }
+        var bytes = buffer.readableBytesView[...]
+        // The kubesec.io web form posts `file=<manifest>` unencoded; kubesec strips exactly these five bytes.
+        if bytes.starts(with: Self.formPrefix) { bytes = bytes.dropFirst(Self.formPrefix.count) }
+
+        let query = request.uri.queryParameters
+        if let inToto = query["in-toto"], !inToto.isEmpty {
+            // kubesec without a signing key (`--keypath`) answers 500 with an empty body; moat has no signing.
+            return Response(status: .internalServerError)
+        }
+        var options = self.options
+        let rules = query[values: "rule"].map(String.init)
+        if !rules.isEmpty { options.ruleIDs = rules }
+
+        let results: [KubesecResult]
+        do {
+            results = try KubesecScanner.scan(data: Data(bytes), fileName: "API", options: options)
+        } catch {
+            return Self.text(.badRequest, error.description + "\n")
+        }
+        metrics.scanned(results)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: KubesecJSON.encode(results) + "\n")))
+    }
+
+    static let formPrefix = Array("file=".utf8)
+
+    static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// Go's `http.Redirect(w, r, "https://kubesec.io", 303)` for a GET.
+    static func redirect() -> Response {
+        var headers = HTTPFields()
+        headers[.location] = redirectTarget
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(
+            status: .seeOther, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: "<a href=\"\(redirectTarget)\">See Other</a>.\n\n"))
+        )
+    }
+
+    /// Go's `http.MaxBytesReader` error text; kubesec itself has no limit.
+    static func tooLarge() -> Response {
+        var response = text(.contentTooLarge, "http: request body too large\n")
+        response.headers[.connection] = "close"
+        return response
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ManifestLint
+import ScanServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve kubesec's HTTP API (POST /scan) with /healthz and Prometheus /metrics.",
+        discussion: """
+        Answers like `kubesec http`: POST (or PUT, …) the raw YAML/JSON manifest to /scan, or to any path other \
+        than /healthz and /metrics, and get the same JSON as `moat scan` with fileName "API" (200 even when scores \
+        are negative). A leading `file=` (kubesec.io's web form) is stripped; ?rule=ID (repeatable) filters rules. \
+        Errors are 400 with kubesec's message as plain text; GET on a scan path redirects (303) to https://kubesec.io. \
+        Unlike kubesec, the body size is limited (413 beyond --max-body-size) and only loopback is used by default.
+
+        Stops gracefully on SIGTERM or SIGINT (requests in flight are answered).
+
+        EXAMPLES:
+          moat serve
+          moat serve --listen 0.0.0.0:8443 --tls-cert server.pem --tls-key server-key.pem
+          curl --data-binary @pod.yaml http://127.0.0.1:8080/scan
+        """
+    )
+
+    @Option(help: ArgumentHelp("[[ip:]port]: a literal IPv4 or [IPv6] address; a bare port means 127.0.0.1, `:port` all interfaces.", valueName: "address"))
+    var listen: String = ListenAddress.default.description
+
+    @Option(help: ArgumentHelp("PEM certificate chain; serves HTTPS (needs --tls-key).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key for --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp("Largest request body accepted (bytes, or with K/KiB, M/MiB, G/GiB, KB, MB, GB).", valueName: "size"))
+    var maxBodySize: String = "2MiB"
+
+    @Option(help: "kubesec (the default, kubesec-compatible output) or all (adds moat's image rules).")
+    var checks: String = "kubesec"
+
+    @Option(parsing: .singleValue, help: ArgumentHelp("Registries (and path prefixes) images may come from, for --checks all; repeatable or comma-separated.", valueName: "registry[/path]"))
+    var allowedRegistries: [String] = []
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func validate() throws {
+        do {
+            _ = try ListenAddress.parse(listen)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard ScanServerConfiguration.parseByteSize(maxBodySize) != nil else {
+            throw ValidationError("--max-body-size: not a size: \(maxBodySize)")
+        }
+        guard checks == "kubesec" || checks == "all" else { throw ValidationError("--checks must be kubesec or all") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let address: ListenAddress
+        do {
+            address = try ListenAddress.parse(listen)
+        } catch {
+            throw RuntimeError(error.description)
+        }
+        guard let limit = ScanServerConfiguration.parseByteSize(maxBodySize) else {
+            throw RuntimeError("--max-body-size: not a size: \(maxBodySize)")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "moat.serve")
+
+        var options = KubesecScanOptions()
+        options.includeImageChecks = checks == "all"
+        options.imagePolicy = ImagePolicy(allowedRegistries: allowedRegistries.flatMap { $0.split(separator: ",").map(String.init) })
+
+        var tls: TLSFiles?
+        if let tlsCert, let tlsKey { tls = TLSFiles(certificateChainPath: tlsCert, privateKeyPath: tlsKey) }
+        let scheme = tls == nil ? "http" : "https"
+        let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+        let configuration = ScanServerConfiguration(
+            listen: address,
+            tls: tls,
+            maxBodySize: limit,
+            scanOptions: options,
+            logger: logger,
+            onServerRunning: { port in
+                logger.notice("moat serve listening on \(scheme)://\(host):\(port) (POST /scan, GET /healthz, GET /metrics)")
+            }
+        )
+        do {
+            try await ScanServer.run(configuration: configuration)
+        } catch let error as ScanServerError {
+            throw RuntimeError(error.description)
+        }
+    }
+}
