@@ -25,6 +25,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // ISA-L is loaded at run time (dlopen) so a machine without libisal still runs moat on zlib.
@@ -53,7 +58,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "DockerfileLint", dependencies: ["OCIModel"], swiftSettings: strictSettings),
-        .target(name: "ManifestLint", dependencies: ["OCIModel", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        // Kubernetes JSON schemas (bundled, compressed) and a JSON Schema validator with kubeconform's messages.
+        .target(name: "KubeSchema", dependencies: ["Compression"], swiftSettings: strictSettings),
+        .target(name: "ManifestLint", dependencies: ["OCIModel", "KubeSchema", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        // Registry credentials: docker config.json, credential helpers, pull secrets, kubectl-identical Secret YAML.
+        .target(name: "RegistryCredentials", dependencies: ["OCIModel", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        // OCI distribution client: auth, manifests, blobs, push, retries, blob cache; a registry as an image source.
+        .target(
+            name: "Registry",
+            dependencies: [
+                "OCIModel", "OCIImage", "RegistryCredentials",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ScanServer",
             dependencies: [
@@ -84,13 +107,22 @@ let package = Package(
             name: "moat",
             dependencies: [
                 "OCIModel", "OCIImage", "LayerFS", "ImageAnalysis", "Reporting", "Scanner", "VulnDB", "VulnMatch", "SBOM", "Inventory", "ManifestLint", "DockerfileLint", "ScanServer",
+                "KubeSchema", "Registry", "RegistryCredentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
         .target(
             name: "MoatTesting",
-            dependencies: ["OCIModel", "LayerFS", "CMoatInflate", "CZstd"],
+            dependencies: [
+                "OCIModel", "LayerFS", "CMoatInflate", "CZstd",
+                // The registry harness: a CA and certificates, and the token server distribution trusts.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "OCIModelTests", dependencies: ["OCIModel"], swiftSettings: strictSettings),
@@ -106,13 +138,16 @@ let package = Package(
         .testTarget(name: "VulnMatchTests", dependencies: ["VulnMatch", "VulnDB", "Inventory", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ScannerTests", dependencies: ["Scanner", "VulnDB", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
         .testTarget(name: "DockerfileLintTests", dependencies: ["DockerfileLint", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
-        .testTarget(name: "ManifestLintTests", dependencies: ["ManifestLint", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifestLintTests", dependencies: ["ManifestLint", "KubeSchema", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "ScanServerTests",
             dependencies: ["ScanServer", "MoatTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "KubeSchemaTests", dependencies: ["KubeSchema"], swiftSettings: strictSettings),
+        .testTarget(name: "RegistryCredentialsTests", dependencies: ["RegistryCredentials", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryCredentials", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
-        .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat"], swiftSettings: strictSettings),
+        .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat", "OCIModel"], swiftSettings: strictSettings),
     ]
 )

@@ -33,6 +33,7 @@ case $IMAGES in /*) ;; *) IMAGES=$PWD/$IMAGES ;; esac
 
 moat_deps_images
 moat_deps_build
+moat_deps_registry
 moat_install_missing
 moat_deps_python
 

@@ -1,4 +1,5 @@
 import Foundation
+import KubeSchema
 
 /// Options for `KubesecScanner.scan`.
 public struct KubesecScanOptions: Sendable {
@@ -9,19 +10,24 @@ public struct KubesecScanOptions: Sendable {
     public var imagePolicy: ImagePolicy
     public var limits: ManifestLimits
     public var yamlErrors: YAMLErrorPolicy
+    /// Schema validation before scoring, as kubesec runs kubeconform (§4). nil turns it off
+    /// (`--skip-schema-validation`; kubesec itself has no such switch).
+    public var schemaValidator: KubernetesSchemaValidator?
 
     public init(
         ruleIDs: [String]? = nil,
         includeImageChecks: Bool = false,
         imagePolicy: ImagePolicy = ImagePolicy(),
         limits: ManifestLimits = .default,
-        yamlErrors: YAMLErrorPolicy = .reportDocument
+        yamlErrors: YAMLErrorPolicy = .reportDocument,
+        schemaValidator: KubernetesSchemaValidator? = .bundled
     ) {
         self.ruleIDs = ruleIDs
         self.includeImageChecks = includeImageChecks
         self.imagePolicy = imagePolicy
         self.limits = limits
         self.yamlErrors = yamlErrors
+        self.schemaValidator = schemaValidator
     }
 }
 
@@ -35,7 +41,17 @@ public enum KubesecScanner {
     ) throws(ManifestInputError) -> [KubesecResult] {
         let rules = try selectRules(options)
         let documents = try ManifestDocuments.decode(data, limits: options.limits, yamlErrors: options.yamlErrors)
-        return documents.map { scan(document: $0, fileName: fileName, rules: rules) }
+        return documents.map { scan(document: $0, fileName: fileName, rules: rules, validator: options.schemaValidator) }
+    }
+
+    /// Compiles the schemas of the kinds kubesec scores, so that a long-running server does not compile them
+    /// while answering its first requests. Does nothing when schema validation is off.
+    public static func prepareSchemaValidation(_ options: KubesecScanOptions) {
+        options.schemaValidator?.warmUp([
+            ("Pod", "v1"), ("Deployment", "apps/v1"), ("StatefulSet", "apps/v1"), ("DaemonSet", "apps/v1"),
+            ("ReplicaSet", "apps/v1"), ("Job", "batch/v1"), ("CronJob", "batch/v1"),
+            ("RoleBinding", "rbac.authorization.k8s.io/v1"), ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1"),
+        ])
     }
 
     /// Exit code as kubesec's CLI computes it: 0 only when there are reports and every score is > 0.
@@ -53,17 +69,41 @@ public enum KubesecScanner {
         return requested.compactMap { byID[$0] }
     }
 
-    static func scan(document: ManifestDocument, fileName: String, rules: [KubesecRule]) -> KubesecResult {
+    static func scan(
+        document: ManifestDocument, fileName: String, rules: [KubesecRule], validator: KubernetesSchemaValidator?
+    ) -> KubesecResult {
+        let value: ManifestValue
+        var strictDecodingError: String?
         switch document {
         case .failure(let message):
             return KubesecResult(object: "Unknown", valid: false, fileName: fileName, message: message, score: 0, scoring: KubesecScoring())
-        case .value(let value):
-            let object = objectName(value)
-            if let problem = ManifestValidation.structuralProblem(value) {
-                return KubesecResult(object: object, valid: false, fileName: fileName, message: problem, score: 0, scoring: KubesecScoring())
-            }
-            return score(value, object: object, fileName: fileName, rules: rules)
+        case .value(let decoded):
+            value = decoded
+        case .repeatedKeys(let decoded, let error):
+            value = decoded
+            strictDecodingError = error
         }
+        let object = objectName(value)
+        if let validator, let problem = validationMessage(value, strictDecodingError: strictDecodingError, validator: validator) {
+            return KubesecResult(object: object, valid: false, fileName: fileName, message: problem, score: 0, scoring: KubesecScoring())
+        }
+        return score(value, object: object, fileName: fileName, rules: rules)
+    }
+
+    /// kubesec's report message from kubeconform's results: an Invalid result's text plus a newline, an
+    /// Error's text as it is, concatenated over a List's items; nil when there is nothing to say.
+    static func validationMessage(
+        _ value: ManifestValue, strictDecodingError: String?, validator: KubernetesSchemaValidator
+    ) -> String? {
+        var message = ""
+        for outcome in validator.validate(value.jsonValue, strictDecodingError: strictDecodingError) {
+            switch outcome {
+            case .invalid(let text): message += text + "\n"
+            case .error(let text): message += text
+            case .valid, .empty: break
+            }
+        }
+        return message.isEmpty ? nil : message
     }
 
     static func score(_ value: ManifestValue, object: String, fileName: String, rules: [KubesecRule]) -> KubesecResult {
@@ -109,48 +149,5 @@ public enum KubesecScanner {
         let name = value.nonNull(at: ["metadata", "name"])?.goText ?? "undefined"
         let namespace = value.nonNull(at: ["metadata", "namespace"])?.goText ?? "default"
         return "\(kind.goText)/\(name).\(namespace)"
-    }
-}
-
-/// The schema-independent part of kubeconform's checks, with its message texts. Full schema
-/// validation needs bundled Kubernetes schemas and is not implemented here.
-public enum ManifestValidation {
-    /// nil when the document passes; otherwise the message kubesec would print.
-    public static func structuralProblem(_ value: ManifestValue) -> String? {
-        switch value {
-        case .null:
-            return nil  // kubeconform: empty resource, no message
-        case .object(let members):
-            if let problem = signatureProblem(members) { return problem }
-            if members["kind"]?.stringValue == "List", let items = members["items"]?.arrayValue {
-                let text = items.compactMap { item -> String? in
-                    item == .null ? nil : structuralProblem(item)
-                }.joined()
-                return text.isEmpty ? nil : text
-            }
-            return nil
-        default:
-            return "error unmarshalling resource: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
-                + jsonTypeName(value) + " into Go value of type map[string]interface {}"
-        }
-    }
-
-    static func signatureProblem(_ members: [String: ManifestValue]) -> String? {
-        guard let kind = members["kind"]?.stringValue, !kind.isEmpty else { return "error while parsing: missing 'kind' key" }
-        guard let apiVersion = members["apiVersion"]?.stringValue, !apiVersion.isEmpty else {
-            return "error while parsing: missing 'apiVersion' key"
-        }
-        return nil
-    }
-
-    static func jsonTypeName(_ value: ManifestValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool: return "bool"
-        case .number: return "number"
-        case .string: return "string"
-        case .array: return "array"
-        case .object: return "object"
-        }
     }
 }

@@ -62,6 +62,9 @@ public enum YAMLErrorPolicy: Sendable, Equatable {
 public enum ManifestDocument: Sendable, Equatable {
     /// A decoded value; `.null` for comment-only documents.
     case value(ManifestValue)
+    /// Whole-input JSON that repeats a member name within an object: decoded with the last value winning
+    /// (as Go does), but refused by kubeconform's strict decoding when schema validation runs.
+    case repeatedKeys(ManifestValue, strictDecodingError: String)
     /// The document could not be decoded; the text becomes the report message.
     case failure(String)
 }
@@ -79,7 +82,9 @@ public enum ManifestDocuments {
         }
         if data.count <= limits.maxDocumentBytes {
             do {
-                return [.value(try StrictJSONParser.parse(data, maxDepth: limits.maxDepth))]
+                let parsed = try StrictJSONParser.parse(data, maxDepth: limits.maxDepth)
+                if parsed.duplicates.isEmpty { return [.value(parsed.value)] }
+                return [.repeatedKeys(parsed.value, strictDecodingError: DuplicateKey.message(parsed.duplicates))]
             } catch {
                 // Not JSON (or nested too deeply to tell cheaply): fall through to the YAML path,
                 // whose pre-scan reports excessive nesting for the offending document only.

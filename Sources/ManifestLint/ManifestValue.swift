@@ -1,4 +1,5 @@
 import Foundation
+import KubeSchema
 
 /// A decoded manifest value, shaped like the JSON that kubesec's Go code sees
 /// (every number is a float64, every mapping key a string).
@@ -61,7 +62,7 @@ public enum ManifestValue: Sendable, Equatable {
         switch self {
         case .null: return "<nil>"
         case .bool(let flag): return flag ? "true" : "false"
-        case .number(let number): return GoFormat.float(number)
+        case .number(let number): return GoText.float(number)
         case .string(let text): return text
         case .array(let items): return "[" + items.map(\.goText).joined(separator: " ") + "]"
         case .object(let members):
@@ -69,58 +70,5 @@ public enum ManifestValue: Sendable, Equatable {
                 .map { key in key + ":" + (members[key]?.goText ?? "<nil>") }
             return "map[" + parts.joined(separator: " ") + "]"
         }
-    }
-}
-
-enum GoFormat {
-    /// `strconv.FormatFloat(v, 'g', -1, 64)`, which is what `%v` prints for a float64.
-    static func float(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
-        if value == 0 { return value.sign == .minus ? "-0" : "0" }
-        // Shortest round-trip digits from Swift's description.
-        let negative = value < 0
-        let (digits, pointPosition) = shortestDigits(abs(value))
-        let exponent = pointPosition - 1
-        var out = negative ? "-" : ""
-        if exponent < -4 || exponent >= 6 {
-            out += String(digits.first ?? "0")
-            if digits.count > 1 { out += "." + digits.dropFirst() }
-            let magnitude = abs(exponent)
-            out += "e" + (exponent < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + String(magnitude)
-            return out
-        }
-        if pointPosition <= 0 {
-            out += "0." + String(repeating: "0", count: -pointPosition) + digits
-        } else if pointPosition >= digits.count {
-            out += digits + String(repeating: "0", count: pointPosition - digits.count)
-        } else {
-            let index = digits.index(digits.startIndex, offsetBy: pointPosition)
-            out += digits[..<index] + "." + digits[index...]
-        }
-        return out
-    }
-
-    /// Decimal digits (no leading/trailing zeros) and the decimal point position:
-    /// value = 0.d1d2d3… × 10^pointPosition.
-    static func shortestDigits(_ value: Double) -> (String, Int) {
-        let text = "\(value)"  // e.g. "1234.5", "1e-05", "1.2345e+20"
-        var mantissa = text
-        var exponent = 0
-        if let eIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            mantissa = String(text[..<eIndex])
-            exponent = Int(text[text.index(after: eIndex)...]) ?? 0
-        }
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        let integerPart = parts.first.map(String.init) ?? ""
-        let fractionPart = parts.count > 1 ? String(parts[1]) : ""
-        var digits = integerPart + fractionPart
-        var point = integerPart.count + exponent
-        while digits.hasPrefix("0") && digits.count > 1 {
-            digits.removeFirst()
-            point -= 1
-        }
-        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
-        return (digits, point)
     }
 }

@@ -2,23 +2,34 @@ import Foundation
 
 /// A strict RFC 8259 parser with the acceptance rules of Go's `json.Valid`
 /// (surrounding whitespace allowed, any value at top level), plus a depth cap.
+///
+/// A repeated member name keeps the last value, as Go's decoder does, and is recorded: kubeconform decodes
+/// the same bytes strictly and rejects them (see `DuplicateKey`).
 struct StrictJSONParser {
     enum Failure: Error, Equatable {
         case invalid
         case tooDeep
     }
 
+    struct Parsed: Equatable {
+        var value: ManifestValue
+        /// In the order go-yaml meets them: inside a member's value before the member itself.
+        var duplicates: [DuplicateKey]
+    }
+
     private let bytes: [UInt8]
     private var index = 0
     private let maxDepth: Int
+    private var line = 1
+    private var duplicates: [DuplicateKey] = []
 
-    static func parse(_ data: Data, maxDepth: Int) throws(Failure) -> ManifestValue {
+    static func parse(_ data: Data, maxDepth: Int) throws(Failure) -> Parsed {
         var parser = StrictJSONParser(bytes: Array(data), maxDepth: maxDepth)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         guard parser.index == parser.bytes.count else { throw .invalid }
-        return value
+        return Parsed(value: value, duplicates: parser.duplicates)
     }
 
     private init(bytes: [UInt8], maxDepth: Int) {
@@ -27,7 +38,14 @@ struct StrictJSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x0A: line += 1
+            case 0x20, 0x09, 0x0D: break
+            default: return
+            }
+            index += 1
+        }
     }
 
     private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -55,7 +73,11 @@ struct StrictJSONParser {
                 skipWhitespace()
                 try expect(":")
                 skipWhitespace()
-                members[key] = try parseValue(depth: depth + 1)
+                let valueLine = line
+                let value = try parseValue(depth: depth + 1)
+                if members.updateValue(value, forKey: key) != nil {
+                    duplicates.append(DuplicateKey(name: key, line: valueLine))
+                }
                 skipWhitespace()
                 if peek() == UInt8(ascii: ",") { index += 1; continue }
                 try expect("}")

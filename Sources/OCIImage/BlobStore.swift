@@ -13,6 +13,9 @@ public protocol BlobStore: Sendable {
     func read(_ path: String, limit: Int) throws -> Data
     /// True when members can only be read in one front-to-back pass (`visitMembers`), not opened individually.
     var isSequential: Bool { get }
+    /// True when `open` streams can block waiting on the network (a registry): the layer reader then reads them on
+    /// threads of their own, so the downloads feeding them always have an executor to run on.
+    var readsFromNetwork: Bool { get }
     /// Opens a member for streaming (random-access stores only).
     func open(_ path: String) throws -> any ByteStream
     /// Pushes each listed member's bytes into the sink `makeSink` returns for it, in storage order.
@@ -50,6 +53,7 @@ public func pump(_ stream: any ByteStream, into sink: any ChunkSink, bufferSize:
 
 extension BlobStore {
     public var isSequential: Bool { false }
+    public var readsFromNetwork: Bool { false }
 
     public func visitMembers(_ paths: Set<String>, makeSink: (String) throws -> any ChunkSink) throws {
         for path in paths.sorted() { try pump(try open(path), into: try makeSink(path)) }

@@ -26,8 +26,10 @@ public enum DockerArchive {
                   mediaType: entry.layerSources?[diffIDs[index].description]?.mediaType,
                   size: nil, blobPath: path)
         }
-        return Image(source: source, format: "docker-archive", names: entry.repoTags ?? [], manifestDigest: nil, manifest: nil,
-                     configDigest: configDigest, config: config, layers: layers, store: store)
+        var image = Image(source: source, format: "docker-archive", names: entry.repoTags ?? [], manifestDigest: nil, manifest: nil,
+                          configDigest: configDigest, config: config, layers: layers, store: store)
+        image.configPath = entry.config
+        return image
     }
 
     static func select(_ entries: [DockerArchiveManifestEntry], imageName: String?, source: String) throws -> DockerArchiveManifestEntry {

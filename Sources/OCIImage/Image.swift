@@ -46,6 +46,8 @@ public struct Image: Sendable {
     public var layers: [Layer]
     /// The store the blobs are read from.
     public var store: any BlobStore
+    /// Where the config's bytes are in the store (docker-archives name it `<hex>.json`).
+    public var configPath: String
 
     public init(source: String, format: String, names: [String], manifestDigest: Digest?, manifest: Manifest?,
                 configDigest: Digest, config: ImageConfig, layers: [Layer], store: any BlobStore) {
@@ -58,6 +60,7 @@ public struct Image: Sendable {
         self.config = config
         self.layers = layers
         self.store = store
+        self.configPath = "blobs/\(configDigest.algorithm)/\(configDigest.hex)"
     }
 
     /// Manifest annotations merged under config labels (both places carry base-image hints).

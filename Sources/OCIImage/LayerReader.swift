@@ -52,10 +52,13 @@ public struct LayerReader: Sendable {
             var results: [LayerScan<Visitor>?] = Array(repeating: nil, count: image.layers.count)
             func submit(_ layer: Layer) {
                 group.addTask {
-                    let pipeline = LayerPipeline(layer: layer, visitor: makeVisitor(layer), limits: limits)
-                    try pump(try store.open(layer.blobPath), into: pipeline)
-                    guard let result = pipeline.result else { throw ImageError(.io, "\(layer.label) produced no result") }
-                    return result
+                    let read: @Sendable () throws -> LayerScan<Visitor> = {
+                        let pipeline = LayerPipeline(layer: layer, visitor: makeVisitor(layer), limits: limits)
+                        try pump(try store.open(layer.blobPath), into: pipeline)
+                        guard let result = pipeline.result else { throw ImageError(.io, "\(layer.label) produced no result") }
+                        return result
+                    }
+                    return store.readsFromNetwork ? try await onOwnThread(read) : try read()
                 }
             }
             // Largest layers first, so one big layer does not start last and leave the other cores idle.
@@ -68,5 +71,16 @@ public struct LayerReader: Sendable {
             }
             return results.compactMap { $0 }
         }
+    }
+}
+
+/// Runs blocking work on a thread of its own, off the cooperative pool.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try work() })
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }

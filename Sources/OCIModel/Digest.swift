@@ -66,3 +66,18 @@ extension Sequence where Element == UInt8 {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// Computes a sha256 `Digest` over bytes fed in pieces (streams too large to hold).
+public struct DigestHasher: Sendable {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+    }
+
+    public func finalize() -> Digest {
+        Digest(sha256Hex: hasher.finalize().hexString)
+    }
+}

@@ -104,6 +104,7 @@ public struct ScanServerConfiguration: Sendable {
     /// Larger request bodies get 413 (kubesec has no limit).
     public var maxBodySize: Int
     /// `?rule=` replaces `ruleIDs` per request; YAML errors always fail the request (400) as in kubesec.
+    /// Its schema validator (bundled Kubernetes schemas by default) is shared by every request.
     public var scanOptions: KubesecScanOptions
     /// Metrics go here; `/metrics` prints it. Each configuration gets its own registry unless one is passed.
     public var metricsRegistry: PrometheusCollectorRegistry
@@ -193,6 +194,7 @@ public enum ScanServer {
         var options = configuration.scanOptions
         options.yamlErrors = .abortRun
         options.limits.maxInputBytes = min(options.limits.maxInputBytes, configuration.maxBodySize)
+        KubesecScanner.prepareSchemaValidation(options)
         let handler = ScanHandler(maxBodySize: configuration.maxBodySize, options: options, metrics: metrics)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))

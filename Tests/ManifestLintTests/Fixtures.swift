@@ -14,5 +14,11 @@ enum Fixture {
 
     enum FixtureError: Error { case expectedOne(Int) }
 
+    /// Only these rules, without schema validation: for fixtures that exercise rules on partial or wrongly
+    /// typed manifests (kubesec's rules tolerate them; its schema validation would reject them first).
+    static func rulesOnly(_ ids: [String]) -> KubesecScanOptions {
+        KubesecScanOptions(ruleIDs: ids, schemaValidator: nil)
+    }
+
     static func ids(_ list: [KubesecRuleResult]) -> [String] { list.map(\.id) }
 }

@@ -67,7 +67,7 @@ struct ImageRulesTests {
     }
 
     @Test func cronJobImagesAreChecked() throws {
-        let yaml = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: a, image: \"nginx:latest\"}]\n"
+        let yaml = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: \"@daily\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: a, image: \"nginx:latest\"}]\n"
         let result = try Fixture.single(yaml, options: Self.options(["ImageLatestTag"]))
         #expect(result.score == -3)
     }

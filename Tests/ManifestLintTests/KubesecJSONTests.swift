@@ -84,7 +84,7 @@ struct KubesecJSONTests {
     }
 
     @Test func passedListIsRenderedBetweenCriticalAndAdvise() throws {
-        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostPID: true, hostUsers: false}\n"
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostPID: true, hostUsers: false, containers: [{name: a}]}\n"
         let results = try Fixture.scan(yaml, options: KubesecScanOptions(ruleIDs: ["HostPID", "HostUsers", "SeccompAny"]))
         let json = KubesecJSON.encode(results)
         let critical = try #require(json.range(of: "\"critical\""))

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import ManifestLint
 
-/// Each rule, evaluated alone (`--rules ID`), on a positive and a negative manifest.
+/// Each rule, evaluated alone (`--rules ID`), on a positive and a negative manifest. Schema validation is off
+/// here (`Fixture.rulesOnly`): several fixtures are deliberately partial or wrongly typed to pin down how a rule
+/// reads them, and kubesec would reject them as invalid before any rule ran.
 struct KubesecRuleTests {
     struct Case: Sendable, CustomStringConvertible {
         let id: String
@@ -119,7 +121,7 @@ struct KubesecRuleTests {
     @Test(arguments: cases)
     func ruleMatches(_ test: Case) throws {
         let rule = try #require(KubesecRules.byID[test.id])
-        let result = try Fixture.single(Self.manifest(test.kind, test.matching), options: KubesecScanOptions(ruleIDs: [test.id]))
+        let result = try Fixture.single(Self.manifest(test.kind, test.matching), options: Fixture.rulesOnly([test.id]))
         #expect(result.score == rule.points)
         let list = rule.points >= 0 ? result.scoring.passed : result.scoring.critical
         #expect(Fixture.ids(list) == [test.id])
@@ -129,7 +131,7 @@ struct KubesecRuleTests {
     @Test(arguments: cases)
     func ruleDoesNotMatch(_ test: Case) throws {
         let rule = try #require(KubesecRules.byID[test.id])
-        let result = try Fixture.single(Self.manifest(test.kind, test.notMatching), options: KubesecScanOptions(ruleIDs: [test.id]))
+        let result = try Fixture.single(Self.manifest(test.kind, test.notMatching), options: Fixture.rulesOnly([test.id]))
         #expect(result.score == 0)
         #expect(result.scoring.passed.isEmpty && result.scoring.critical.isEmpty)
         #expect(Fixture.ids(result.scoring.advise) == (rule.points >= 0 ? [test.id] : []))
@@ -153,14 +155,14 @@ struct KubesecRuleTests {
 
     @Test func statefulSetWithoutClaimTemplatesGetsBothClaimPoints() throws {
         let yaml = Self.manifest("StatefulSet", "spec:\n  template:\n    spec:\n      containers:\n      - name: a")
-        let result = try Fixture.single(yaml, options: KubesecScanOptions(ruleIDs: ["VolumeClaimAccessModeReadWriteOnce", "VolumeClaimRequestsStorage"]))
+        let result = try Fixture.single(yaml, options: Fixture.rulesOnly(["VolumeClaimAccessModeReadWriteOnce", "VolumeClaimRequestsStorage"]))
         #expect(result.score == 2)
     }
 
     @Test func deploymentPodSpecIsUnderTemplate() throws {
         let onTop = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  hostNetwork: true\n"
-        #expect(try Fixture.single(onTop, options: KubesecScanOptions(ruleIDs: ["HostNetwork"])).score == 0)
+        #expect(try Fixture.single(onTop, options: Fixture.rulesOnly(["HostNetwork"])).score == 0)
         let nested = Self.manifest("Deployment", "hostNetwork: true")
-        #expect(try Fixture.single(nested, options: KubesecScanOptions(ruleIDs: ["HostNetwork"])).score == -9)
+        #expect(try Fixture.single(nested, options: Fixture.rulesOnly(["HostNetwork"])).score == -9)
     }
 }

@@ -44,9 +44,9 @@ struct KubesecScoringTests {
     }
 
     static let messageCases: [MessageCase] = [
-        MessageCase(body: "  serviceAccountName: x\n  hostNetwork: true\n", score: -6,
+        MessageCase(body: "  serviceAccountName: x\n  hostNetwork: true\n  containers: [{name: a}]\n", score: -6,
                     message: "Failed with a score of -6 points", critical: ["HostNetwork"]),
-        MessageCase(body: "  automountServiceAccountToken: false\n", score: 1,
+        MessageCase(body: "  automountServiceAccountToken: false\n  containers: [{name: a}]\n", score: 1,
                     message: "Passed with a score of 1 points", critical: []),
         // -9 plus 10 positive points passes: a critical finding does not force failure.
         MessageCase(body: "  hostPID: true\n  serviceAccountName: a\n  automountServiceAccountToken: false\n  hostUsers: false\n"
@@ -93,7 +93,7 @@ struct KubesecScoringTests {
     }
 
     @Test(arguments: [
-        ("ReplicaSet", "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\nspec: {template: {spec: {containers: [{name: a}]}}}\n"),
+        ("ReplicaSet", "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\nspec: {selector: {}, template: {spec: {containers: [{name: a}]}}}\n"),
         ("Job", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {template: {spec: {containers: [{name: a}]}}}\n"),
     ])
     func secretOnlyKindsPassWithZeroAndEmptyScoring(_ kind: String, _ yaml: String) throws {
@@ -103,11 +103,21 @@ struct KubesecScoringTests {
         #expect(KubesecScanner.exitCode(for: [result]) == 2)
     }
 
-    @Test(arguments: ["Service", "ConfigMap", "ReplicationController", "PodTemplate", "pod", "List"])
+    @Test(arguments: ["Service", "ConfigMap", "ReplicationController", "PodTemplate", "List"])
     func unsupportedKinds(_ kind: String) throws {
         let result = try Fixture.single("apiVersion: v1\nkind: \(kind)\nmetadata:\n  name: n\n")
         #expect(result.message == "This resource kind is not supported by kubesec")
         #expect(result.valid && result.score == 0 && result.scoring == KubesecScoring())
+    }
+
+    /// Kind matching is case-sensitive for the rules, but kubeconform finds `pod-v1.json` for `pod` and its
+    /// `kind` enum rejects the document, so kubesec reports it invalid rather than unsupported.
+    @Test func lowerCaseKindIsInvalid() throws {
+        let result = try Fixture.single("apiVersion: v1\nkind: pod\nmetadata:\n  name: n\n")
+        #expect(!result.valid && result.score == 0 && result.scoring == KubesecScoring())
+        #expect(result.message.hasSuffix("pod-v1.json#' - at '/kind': value must be 'Pod'\n"))
+        let unvalidated = try Fixture.single("apiVersion: v1\nkind: pod\nmetadata:\n  name: n\n", options: KubesecScanOptions(schemaValidator: nil))
+        #expect(unvalidated.valid && unvalidated.message == KubesecScanner.notSupportedMessage)
     }
 
     @Test func rulesFilterWithNoApplicableRuleIsNotSupported() throws {
@@ -123,7 +133,7 @@ struct KubesecScoringTests {
     }
 
     @Test func duplicatedRuleIDCountsTwice() throws {
-        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostPID: true}\n"
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostPID: true, containers: [{name: a}]}\n"
         let result = try Fixture.single(yaml, options: KubesecScanOptions(ruleIDs: ["HostPID", "HostPID"]))
         #expect(result.score == -18)
     }

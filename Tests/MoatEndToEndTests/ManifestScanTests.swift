@@ -27,6 +27,9 @@ struct ManifestScanTests {
     metadata:
       name: web
     spec:
+      selector:
+        matchLabels:
+          app: web
       template:
         spec:
           hostNetwork: true

@@ -36,7 +36,7 @@ enum MoatCLI {
     }
 
     /// Runs moat with the cache directory `cacheDirectory` (default: an empty one, so no user database leaks in).
-    static func run(_ arguments: [String], cacheDirectory: String? = nil) throws -> MoatRun {
+    static func run(_ arguments: [String], cacheDirectory: String? = nil, stdin: String? = nil) throws -> MoatRun {
         let binary = try binary()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -49,7 +49,13 @@ enum MoatCLI {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
+        if let stdin {
+            let inPath = directory + "/.stdin"
+            try #require(FileManager.default.createFile(atPath: inPath, contents: Data(stdin.utf8)))
+            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["MOAT_CACHE_DIR"] = cacheDirectory ?? directory + "/cache"
         process.environment = environment

@@ -107,6 +107,14 @@ moat_deps_build() {
     moat_need_pkg libisal-dev libzstd-dev zlib1g-dev libsqlite3-dev
 }
 
+# The registry end-to-end tests: Debian's distribution registry, htpasswd -B
+# for bcrypt entries, and kubectl to compare `moat secret docker-registry` with.
+moat_deps_registry() {
+    moat_need_cmd docker-registry
+    moat_need_cmd htpasswd apache2-utils
+    moat_need_cmd kubectl kubernetes-client
+}
+
 # Python tools the tests call: the CycloneDX and SPDX validators (PyPI).
 moat_deps_python() {
     local missing=()

@@ -4,6 +4,7 @@ import ImageAnalysis
 import Inventory
 import LayerFS
 import OCIImage
+import Registry
 import Reporting
 import Scanner
 import VulnDB
@@ -127,7 +128,7 @@ struct ImageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opened = try source.open()
+        let opened = try await source.open(cacheDirectory: cacheDir)
         let ignoreList = try loadIgnoreList()
         let (kinds, explicit) = try selectedScanners()
         let warn: (String) -> Void = { message in
@@ -167,9 +168,15 @@ struct ImageCommand: AsyncParsableCommand {
         do {
             result = try await scanner.read(opened) { layer in progress.layerDone(layer) }
             progress.clear()
+            await source.close(opened)
             if let database { try ImageScanner.match(&result, database: database) }
         } catch let error as ImageError {
             progress.clear()
+            await source.close(opened)
+            throw RuntimeError("\(opened.source): \(error.description)")
+        } catch let error as RegistryError {
+            progress.clear()
+            await source.close(opened)
             throw RuntimeError("\(opened.source): \(error.description)")
         }
         for message in result.warnings { warn(message) }

@@ -3,10 +3,11 @@ import Compression
 import LayerFS
 import OCIImage
 import OCIModel
+import Registry
 
 /// How to find and read the image: shared by `moat image` and `moat sbom`.
 struct ImageSourceOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("An image reference (registry pulls arrive with registry support; use --input or --layout today).", valueName: "image"))
+    @Argument(help: ArgumentHelp("An image reference to pull from its registry (nginx:1.27, ghcr.io/org/app@sha256:…, 127.0.0.1:5000/team/app:1.4).", valueName: "image"))
     var reference: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp("A docker-archive or OCI archive (.tar, .tar.gz, .tar.zst), or an image directory.", valueName: "file"))
@@ -21,6 +22,8 @@ struct ImageSourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Platform to pick from a multi-platform index (default: the host's, or the only one).", valueName: "os/arch[/variant]"))
     var platform: String?
 
+    @OptionGroup(title: "Registry options") var registry: RegistryOptions
+
     @Option(help: ArgumentHelp("Largest uncompressed size of one layer, in bytes.", valueName: "bytes"))
     var maxLayerSize: Int64 = ExpansionLimits.default.maxLayerBytes
 
@@ -33,10 +36,14 @@ struct ImageSourceOptions: ParsableArguments {
     func validate() throws {
         let sources = [reference, input, layout].compactMap { $0 }
         guard sources.count == 1 else {
-            throw ValidationError(sources.isEmpty ? "give an image: --input FILE or --layout DIR" : "give only one of IMAGE, --input and --layout")
+            throw ValidationError(sources.isEmpty ? "give an image: a reference (nginx:1.27), --input FILE or --layout DIR" : "give only one of IMAGE, --input and --layout")
         }
-        if reference != nil {
-            throw ValidationError("pulling \(reference ?? "") from a registry is not supported yet; save it first (docker save IMAGE -o image.tar, or skopeo copy docker://IMAGE oci:dir) and use --input or --layout")
+        if let reference {
+            do {
+                _ = try ImageReference(parsing: reference)
+            } catch {
+                throw ValidationError("\"\(reference)\" is not an image reference (\(error)); a local file needs --input, a layout directory --layout")
+            }
         }
         if let platform { _ = try Platform(parsing: platform) }
         guard maxLayerSize > 0, maxExpansionRatio > 1, maxEntries > 0 else {
@@ -51,13 +58,33 @@ struct ImageSourceOptions: ParsableArguments {
         ReadLimits(expansion: ExpansionLimits(maxLayerBytes: maxLayerSize, maxRatio: maxExpansionRatio), tar: TarLimits(maxEntries: maxEntries))
     }
 
-    func open() throws -> Image {
-        let opener = ImageOpener(imageName: image, platform: try platform.map { try Platform(parsing: $0) })
+    /// Opens the image; a reference is pulled through `client` (made from the registry options when nil).
+    func open(cacheDirectory: String? = nil) async throws -> Image {
+        let wantedPlatform = try platform.map { try Platform(parsing: $0) }
+        if let reference {
+            let parsed = try ImageReference(parsing: reference)
+            let client = try registry.client(cacheDirectory: cacheDirectory)
+            do {
+                return try await RegistryImageSource(client: client).open(parsed, platform: wantedPlatform)
+            } catch let error as RegistryError {
+                await client.shutdown()
+                throw RuntimeError(error.description)
+            }
+        }
+        let opener = ImageOpener(imageName: image, platform: wantedPlatform)
         do {
             if let layout { return try opener.openDirectory(layout) }
             return try opener.open(path: input ?? "")
         } catch let error as ImageError {
             throw RuntimeError(error.description)
+        }
+    }
+
+    /// Releases what reading the image held open (a registry client's connections).
+    func close(_ image: Image) async {
+        if let store = image.store as? RegistryBlobStore {
+            await store.close()
+            store.cache?.enforceLimit()
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageAnalysis
 import OCIImage
+import Registry
 import Reporting
 import SBOM
 import Scanner
@@ -29,12 +30,21 @@ struct SBOMCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let image = try source.open()
+        let image = try await source.open()
         var reader = LayerReader()
         reader.limits = source.readLimits
         let scanner = ImageScanner(reader: reader, footprint: FootprintAnalyzer(toolVersion: Moat.version), scanners: [], collectsInventory: true)
         var result: ScanResult
-        do { result = try await scanner.read(image) } catch let error as ImageError { throw RuntimeError("\(image.source): \(error.description)") }
+        do {
+            result = try await scanner.read(image)
+            await source.close(image)
+        } catch let error as ImageError {
+            await source.close(image)
+            throw RuntimeError("\(image.source): \(error.description)")
+        } catch let error as RegistryError {
+            await source.close(image)
+            throw RuntimeError("\(image.source): \(error.description)")
+        }
         result.inventory.packages = result.inventory.packages.map { PackageURLs.filled($0, os: result.inventory.os) }
         let text = try ScanReport(artifactName: source.artifactName, listAllPackages: true, color: false, toolVersion: Moat.version)
             .sbom(result, format: format)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubeSchema
 import ManifestLint
 
 struct ScanCommand: ParsableCommand {
@@ -9,11 +10,18 @@ struct ScanCommand: ParsableCommand {
         discussion: """
         Reads YAML (multi-document) or JSON manifests, or standard input with `-`, and prints kubesec's JSON report.
 
+        Like kubesec, every document is first validated against the strict Kubernetes JSON schemas (kubeconform's \
+        checks and messages); an invalid document gets valid:false, score 0 and the validation message. The \
+        Kubernetes \(SchemaSettings.bundledKubernetesVersion) schemas are built in, so nothing is downloaded; \
+        other versions and custom resources need local schemas (--schema-dir). See docs/kubernetes-schemas.md.
+
         EXAMPLES:
           moat scan pod.yaml
           cat deploy.yaml | moat scan -
           moat scan --rules RunAsNonRoot,ReadOnlyRootFilesystem pod.yaml
           moat scan --checks all --allowed-registries registry.example.com/team pod.yaml
+          moat scan --schema-dir ./crd-schemas certificate.yaml
+          moat scan --kubernetes-version 1.30.0 --schema-dir ./kubernetes-json-schema deploy.yaml
 
         EXIT STATUS:
           0 when every object scores above 0; --exit-code (default 2) otherwise, including unsupported kinds and \
@@ -48,10 +56,14 @@ struct ScanCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "json (kubesec's, the default), table or sarif.")
     var format: String = "json"
 
+    @OptionGroup(title: "Schema validation")
+    var schemas: SchemaValidationOptions
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("file path is required") }
         guard checks == "kubesec" || checks == "all" else { throw ValidationError("--checks must be kubesec or all") }
         guard ["json", "table", "sarif"].contains(format) else { throw ValidationError("--format must be json, table or sarif") }
+        _ = try schemas.validator()
     }
 
     func run() throws {
@@ -60,6 +72,7 @@ struct ScanCommand: ParsableCommand {
         options.includeImageChecks = checks == "all"
         options.imagePolicy = ImagePolicy(allowedRegistries: allowedRegistries.flatMap { $0.split(separator: ",").map(String.init) })
         options.yamlErrors = keepGoing ? .reportDocument : .abortRun
+        options.schemaValidator = try schemas.validator()
         var results: [KubesecResult] = []
         for file in files {
             let data: Data
@@ -96,5 +109,41 @@ struct ScanCommand: ParsableCommand {
         let text = message.prefix(1).uppercased() + message.dropFirst()
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
         return ExitCode(1)
+    }
+}
+
+/// kubesec's schema flags (`--kubernetes-version`, `--schema-location` and their environment variables)
+/// plus moat's `--schema-dir` and `--skip-schema-validation`; shared by `moat scan` and `moat serve`.
+struct SchemaValidationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Kubernetes version of the schemas (default \(SchemaSettings.bundledKubernetesVersion), the bundled one; env K8S_SCHEMA_VER). Other versions need --schema-dir.",
+        valueName: "version"))
+    var kubernetesVersion: String?
+
+    @Option(parsing: .singleValue, help: ArgumentHelp(
+        "Directory of schemas, searched before the bundled ones: kubeconform's <dir>/v<version>-standalone-strict/<kind>-<group>-<version>.json layout or flat <dir>/<kind>-<group>-<version>.json (repeatable).",
+        valueName: "dir"))
+    var schemaDir: [String] = []
+
+    @Option(parsing: .singleValue, help: ArgumentHelp(
+        "kubesec's schema location (repeatable or comma-separated; env SCHEMA_LOCATION): a local directory, a kubeconform path template, or \"default\" for the bundled schemas. http(s) locations are refused: moat never downloads schemas.",
+        valueName: "location"))
+    var schemaLocation: [String] = []
+
+    @Flag(help: "Score documents without validating them against the Kubernetes schemas first (kubesec has no such switch: it always validates).")
+    var skipSchemaValidation = false
+
+    /// nil with --skip-schema-validation; the bundled validator unless a schema flag or variable changes it.
+    func validator(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KubernetesSchemaValidator? {
+        guard !skipSchemaValidation else { return nil }
+        do {
+            let settings = try SchemaSettings.resolve(
+                kubernetesVersion: kubernetesVersion, schemaLocations: schemaLocation, schemaDirectories: schemaDir,
+                environment: environment)
+            if settings == KubernetesSchemaValidator.bundled.settings { return .bundled }
+            return try KubernetesSchemaValidator(settings: settings)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubeSchema
 import Logging
 import ManifestLint
 import ScanServer
@@ -14,6 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
         are negative). A leading `file=` (kubesec.io's web form) is stripped; ?rule=ID (repeatable) filters rules. \
         Errors are 400 with kubesec's message as plain text; GET on a scan path redirects (303) to https://kubesec.io. \
         Unlike kubesec, the body size is limited (413 beyond --max-body-size) and only loopback is used by default.
+
+        Documents are validated against the bundled Kubernetes schemas first, as kubesec does with kubeconform; \
+        compiled schemas are kept for the life of the server. The schema flags are the same as `moat scan`'s.
 
         Stops gracefully on SIGTERM or SIGINT (requests in flight are answered).
 
@@ -45,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String = "info"
 
+    @OptionGroup(title: "Schema validation")
+    var schemas: SchemaValidationOptions
+
     func validate() throws {
         do {
             _ = try ListenAddress.parse(listen)
@@ -57,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard checks == "kubesec" || checks == "all" else { throw ValidationError("--checks must be kubesec or all") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+        _ = try schemas.validator()
     }
 
     func run() async throws {
@@ -79,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         var options = KubesecScanOptions()
         options.includeImageChecks = checks == "all"
         options.imagePolicy = ImagePolicy(allowedRegistries: allowedRegistries.flatMap { $0.split(separator: ",").map(String.init) })
+        options.schemaValidator = try schemas.validator()
 
         var tls: TLSFiles?
         if let tlsCert, let tlsKey { tls = TLSFiles(certificateChainPath: tlsCert, privateKeyPath: tlsKey) }

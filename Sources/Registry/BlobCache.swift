@@ -1,0 +1,181 @@
+public import Foundation
+public import OCIModel
+
+/// Blobs by digest on disk, so a second scan of an image downloads nothing.
+///
+/// Safe to share between processes: an entry appears only by `rename` of a complete, verified file, so a reader sees
+/// either nothing or the whole blob; writers use unique temporary names; a crash leaves only a stray temporary file,
+/// which `clean` and the size limit remove. Entries are never trusted blindly: they are re-verified as they are read.
+public struct BlobCache: Sendable {
+    public let directory: String
+    /// Total bytes kept; the least recently used entries go first when a write pushes the total over it.
+    public var limit: Int64
+
+    public static let defaultLimit: Int64 = 10 << 30
+
+    public init(directory: String, limit: Int64 = BlobCache.defaultLimit) {
+        self.directory = directory
+        self.limit = limit
+    }
+
+    var temporaryDirectory: String { directory + "/tmp" }
+
+    public func path(for digest: Digest) -> String {
+        "\(directory)/\(digest.algorithm)/\(digest.hex)"
+    }
+
+    /// Whether the blob is cached; touching it marks it recently used.
+    public func contains(_ digest: Digest) -> Bool {
+        let path = path(for: digest)
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+        return true
+    }
+
+    /// A small cached blob, verified; a corrupt entry is removed and reported as absent.
+    public func data(for digest: Digest, limit: Int) -> Data? {
+        let path = path(for: digest)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = (attributes[.size] as? NSNumber)?.intValue, size <= limit,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        if digest.algorithm == "sha256", Digest.sha256(of: data) != digest {
+            try? FileManager.default.removeItem(atPath: path)
+            return nil
+        }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+        return data
+    }
+
+    /// Stores a small blob already verified by the caller. Failures only cost a later download.
+    public func store(_ data: Data, digest: Digest) {
+        guard let writer = try? CacheWriter(cache: self, digest: digest) else { return }
+        do {
+            try data.withUnsafeBytes { try writer.append($0) }
+            try writer.commit()
+        } catch {
+            writer.discard()
+        }
+    }
+
+    /// Bytes held by complete entries.
+    public func size() -> Int64 {
+        entries().reduce(0) { $0 + $1.size }
+    }
+
+    struct Entry {
+        var path: String
+        var size: Int64
+        var used: Date
+    }
+
+    func entries() -> [Entry] {
+        var result: [Entry] = []
+        let manager = FileManager.default
+        guard let algorithms = try? manager.contentsOfDirectory(atPath: directory) else { return [] }
+        for algorithm in algorithms where algorithm != "tmp" {
+            let folder = directory + "/" + algorithm
+            guard let names = try? manager.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names {
+                let path = folder + "/" + name
+                guard let attributes = try? manager.attributesOfItem(atPath: path),
+                      attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+                result.append(Entry(path: path, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
+                                    used: attributes[.modificationDate] as? Date ?? .distantPast))
+            }
+        }
+        return result
+    }
+
+    /// Removes least recently used entries until the cache fits its limit; returns the bytes freed.
+    @discardableResult
+    public func enforceLimit() -> Int64 {
+        var all = entries().sorted { $0.used < $1.used }
+        var total = all.reduce(0) { $0 + $1.size }
+        var freed: Int64 = 0
+        while total > limit, !all.isEmpty {
+            let oldest = all.removeFirst()
+            if (try? FileManager.default.removeItem(atPath: oldest.path)) != nil {
+                total -= oldest.size
+                freed += oldest.size
+            }
+        }
+        return freed
+    }
+
+    /// Removes every entry and stray temporary file; returns the bytes freed.
+    @discardableResult
+    public func clean() -> Int64 {
+        let freed = size() + temporaryBytes()
+        try? FileManager.default.removeItem(atPath: directory)
+        return freed
+    }
+
+    private func temporaryBytes() -> Int64 {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory) else { return 0 }
+        return names.reduce(0) { total, name in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: temporaryDirectory + "/" + name)
+            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
+}
+
+/// Writes one blob to a temporary file, hashing as it goes; `commit` publishes it only if the digest matches.
+public final class CacheWriter: @unchecked Sendable {
+    // @unchecked: used by one thread at a time (the reader that tees a download into the cache).
+    let cache: BlobCache
+    let digest: Digest
+    let temporaryPath: String
+    private let handle: FileHandle
+    private var hasher = DigestHasher()
+    private var finished = false
+
+    init(cache: BlobCache, digest: Digest) throws {
+        self.cache = cache
+        self.digest = digest
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: cache.temporaryDirectory, withIntermediateDirectories: true)
+        let unique = "\(digest.hex.prefix(16)).\(ProcessInfo.processInfo.processIdentifier).\(UInt64.random(in: 0...UInt64.max))"
+        temporaryPath = cache.temporaryDirectory + "/" + unique
+        guard manager.createFile(atPath: temporaryPath, contents: nil) else {
+            throw RegistryError(.io, "cannot create \(temporaryPath) in the blob cache")
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporaryPath))
+    }
+
+    deinit {
+        if !finished {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+        }
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !bytes.isEmpty else { return }
+        hasher.update(bytes)
+        try handle.write(contentsOf: Data(bytes))
+    }
+
+    /// Publishes the entry if the content hashes to the digest; otherwise discards it and says so.
+    func commit() throws {
+        finished = true
+        try? handle.close()
+        let actual = hasher.finalize()
+        guard digest.algorithm != "sha256" || actual == digest else {
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw RegistryError(.digestMismatch, "blob \(digest) arrived with content hashing to \(actual); nothing was cached")
+        }
+        let final = cache.path(for: digest)
+        try FileManager.default.createDirectory(atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard rename(temporaryPath, final) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw RegistryError(.io, "cannot move a downloaded blob into \(final)")
+        }
+    }
+
+    func discard() {
+        guard !finished else { return }
+        finished = true
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporaryPath)
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import OCIImage
+import OCIModel
+
+/// A blob streamed from the registry into a synchronous reader (the layer pipeline), verified as it goes and teed into
+/// the blob cache. The download runs as a task; the reader blocks on a bounded buffer, so memory stays small whatever
+/// the blob size. A connection lost part-way is resumed with a `Range` request from the last byte received.
+///
+/// The reader must not run on the task's own executor: `LayerReader` reads registry blobs on dedicated threads.
+final class BlobDownload: ByteStream, @unchecked Sendable {
+    // @unchecked: `hasher`, `delivered` and `cacheWriter` belong to the reading thread; the buffer is shared under its lock.
+    private let buffer: ChunkBuffer
+    private let producer: Task<Void, Never>
+    private let digest: Digest
+    private let expectedSize: Int64?
+    private let what: String
+    private var hasher = DigestHasher()
+    private var delivered: Int64 = 0
+    private var pending: [UInt8] = []
+    private var pendingOffset = 0
+    private var cacheWriter: CacheWriter?
+    private var finished = false
+
+    init(client: RegistryClient, repository: Repository, digest: Digest, expectedSize: Int64?, capacity: Int = 8 << 20) {
+        let buffer = ChunkBuffer(capacity: capacity)
+        self.buffer = buffer
+        self.digest = digest
+        self.expectedSize = expectedSize
+        self.what = "blob \(digest) of \(repository)"
+        self.cacheWriter = client.cache.flatMap { try? CacheWriter(cache: $0, digest: digest) }
+        let retry = client.transport.configuration.retry
+        producer = Task {
+            await Self.produce(client: client, repository: repository, digest: digest, retry: retry, into: buffer)
+        }
+    }
+
+    deinit {
+        producer.cancel()
+        buffer.close()
+        cacheWriter?.discard()
+    }
+
+    /// Downloads into `buffer`, resuming after connection failures up to the retry policy's attempts.
+    private static func produce(client: RegistryClient, repository: Repository, digest: Digest, retry: RetryPolicy,
+                                into buffer: ChunkBuffer) async {
+        var received: Int64 = 0
+        var failures = 0
+        while true {
+            do {
+                let response = try await client.openBlob(repository, digest: digest, offset: received)
+                var skip: Int64 = 0
+                if received > 0 && response.status.code == 200 { skip = received }  // no Range support: drop what we have
+                for try await chunk in response.body {
+                    var view = chunk.readableBytesView[...]
+                    if skip > 0 {
+                        let dropped = min(Int64(view.count), skip)
+                        view = view.dropFirst(Int(dropped))
+                        skip -= dropped
+                    }
+                    guard !view.isEmpty else { continue }
+                    let open = await buffer.push(Array(view))
+                    guard open else { return }
+                    received += Int64(view.count)
+                }
+                buffer.finish(nil)
+                return
+            } catch {
+                failures += 1
+                let transient = (error as? RegistryError).map { $0.code == .unreachable } ?? true
+                if Task.isCancelled || buffer.isClosed { return }
+                guard transient, failures < retry.attempts else {
+                    let registryError = (error as? RegistryError)
+                        ?? RegistryError(.unreachable, "downloading blob \(digest) of \(repository) failed after \(received) bytes: \(error)")
+                    buffer.finish(registryError)
+                    return
+                }
+                try? await Task.sleep(nanoseconds: UInt64(retry.backoff(after: failures) * 1_000_000_000))
+            }
+        }
+    }
+
+    func read(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !finished, destination.count > 0 else { return 0 }
+        if pendingOffset >= pending.count {
+            guard let next = try buffer.pop() else { return try finish() }
+            pending = next
+            pendingOffset = 0
+        }
+        let count = min(destination.count, pending.count - pendingOffset)
+        try pending.withUnsafeBytes { raw in
+            let slice = UnsafeRawBufferPointer(rebasing: raw[pendingOffset..<(pendingOffset + count)])
+            destination.copyMemory(from: slice)
+            hasher.update(slice)
+            do {
+                try cacheWriter?.append(slice)
+            } catch {
+                // A full disk only costs the cache entry, never the scan.
+                cacheWriter?.discard()
+                cacheWriter = nil
+            }
+        }
+        pendingOffset += count
+        delivered += Int64(count)
+        if let expectedSize, delivered > expectedSize {
+            throw RegistryError(.digestMismatch, "\(what) is longer than the \(expectedSize) bytes its descriptor states; refusing it")
+        }
+        return count
+    }
+
+    /// At the end: the content must hash to the digest before the reader sees end-of-stream.
+    private func finish() throws -> Int {
+        finished = true
+        if let expectedSize, delivered != expectedSize {
+            cacheWriter?.discard()
+            throw RegistryError(.digestMismatch, "\(what) ended after \(delivered) bytes; its descriptor states \(expectedSize)")
+        }
+        if digest.algorithm == "sha256" {
+            let actual = hasher.finalize()
+            guard actual == digest else {
+                cacheWriter?.discard()
+                throw RegistryError(.digestMismatch, "\(what) arrived with content hashing to \(actual); refusing it")
+            }
+        }
+        if let writer = cacheWriter {
+            cacheWriter = nil
+            try? writer.commit()
+        }
+        return 0
+    }
+}
+
+/// A bounded queue of byte chunks between an async producer and a blocking consumer.
+final class ChunkBuffer: @unchecked Sendable {
+    // @unchecked: every field is guarded by `condition`.
+    private let condition = NSCondition()
+    private var chunks: [[UInt8]] = []
+    private var head = 0
+    private var bytes = 0
+    private let capacity: Int
+    private var ended = false
+    private var failure: (any Error)?
+    private var closed = false
+    private var waitingProducer: CheckedContinuation<Void, Never>?
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    var isClosed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed
+    }
+
+    private enum PushOutcome { case appended, full, closed }
+
+    /// Adds a chunk, waiting (without blocking a thread) while the buffer is full; false once the reader has gone.
+    func push(_ chunk: [UInt8]) async -> Bool {
+        while true {
+            switch append(chunk) {
+            case .appended: return true
+            case .closed: return false
+            case .full: await withCheckedContinuation { waitForSpace($0) }
+            }
+        }
+    }
+
+    private func append(_ chunk: [UInt8]) -> PushOutcome {
+        condition.lock()
+        defer { condition.unlock() }
+        if closed { return .closed }
+        guard bytes < capacity else { return .full }
+        chunks.append(chunk)
+        bytes += chunk.count
+        condition.signal()
+        return .appended
+    }
+
+    private func waitForSpace(_ continuation: CheckedContinuation<Void, Never>) {
+        condition.lock()
+        if bytes < capacity || closed {
+            condition.unlock()
+            continuation.resume()
+        } else {
+            waitingProducer = continuation
+            condition.unlock()
+        }
+    }
+
+    /// The end of the stream, or the error that ended it.
+    func finish(_ error: (any Error)?) {
+        condition.lock()
+        ended = true
+        failure = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next chunk, blocking until one arrives; nil at the end.
+    func pop() throws -> [UInt8]? {
+        condition.lock()
+        while head >= chunks.count && !ended { condition.wait() }
+        if head < chunks.count {
+            let chunk = chunks[head]
+            head += 1
+            bytes -= chunk.count
+            if head > 64 { chunks.removeFirst(head); head = 0 }
+            let producer = waitingProducer
+            waitingProducer = nil
+            condition.unlock()
+            producer?.resume()
+            return chunk
+        }
+        let failure = self.failure
+        condition.unlock()
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// The reader is gone: wake and stop the producer.
+    func close() {
+        condition.lock()
+        closed = true
+        let producer = waitingProducer
+        waitingProducer = nil
+        condition.broadcast()
+        condition.unlock()
+        producer?.resume()
+    }
+}

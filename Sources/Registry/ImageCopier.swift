@@ -1,0 +1,146 @@
+public import Foundation
+public import OCIImage
+public import OCIModel
+import Compression
+
+/// Where `moat copy` writes an image.
+public enum CopyDestination: Sendable, CustomStringConvertible {
+    case registry(ImageReference)
+    case ociLayout(directory: String, name: String?)
+    case dockerArchive(path: String, name: String?)
+
+    public var description: String {
+        switch self {
+        case .registry(let reference): "docker://\(reference)"
+        case .ociLayout(let directory, let name): "oci:\(directory)" + (name.map { ":" + $0 } ?? "")
+        case .dockerArchive(let path, let name): "docker-archive:\(path)" + (name.map { ":" + $0 } ?? "")
+        }
+    }
+}
+
+/// Copies one image between docker-archives, OCI layouts and registries, keeping blobs byte for byte so digests are
+/// preserved (a docker-archive without a manifest gets an OCI manifest written for it).
+public struct ImageCopier: Sendable {
+    public let client: RegistryClient?
+
+    public init(client: RegistryClient?) {
+        self.client = client
+    }
+
+    /// The manifest to write and the blobs it names.
+    struct Plan {
+        var manifestData: Data
+        var manifest: Descriptor
+        var configData: Data
+        var config: Descriptor
+        var layers: [(layer: Layer, descriptor: Descriptor)]
+    }
+
+    /// Copies `image`; returns the digest of the manifest written.
+    @discardableResult
+    public func copy(_ image: Image, to destination: CopyDestination) async throws -> Digest {
+        guard !image.store.isSequential else {
+            throw ImageError(.unsupported, "\(image.source) is compressed as a whole, so its blobs cannot be read one by one; decompress it first (gunzip/unzstd)")
+        }
+        let plan = try makePlan(image)
+        let open = try await layerOpener(image, plan: plan)
+        switch destination {
+        case .registry(let reference):
+            guard let client else { throw RegistryError(.io, "copying to a registry needs a registry client") }
+            let repository = Repository(registry: reference.domain, path: reference.path)
+            let source = (image.store as? RegistryBlobStore)?.repository
+            for (layer, descriptor) in plan.layers {
+                let path = layer.blobPath
+                try await client.pushBlob(repository, digest: descriptor.digest,
+                                          source: UploadSource(size: descriptor.size) { try open(path) }, mountFrom: source)
+            }
+            try await client.pushBlob(repository, digest: plan.config.digest, source: .data(plan.configData), mountFrom: source)
+            let tag = reference.digest ?? reference.effectiveTag ?? plan.manifest.digest.description
+            if let pinned = reference.digest, pinned != plan.manifest.digest.description {
+                throw RegistryError(.digestMismatch, "\(reference): the image's manifest is \(plan.manifest.digest), not the digest in the destination")
+            }
+            try await client.pushManifest(repository, reference: tag, data: plan.manifestData, mediaType: plan.manifest.mediaType)
+        case .ociLayout(let directory, let name):
+            try write(plan, open: open, to: try OCILayoutWriter(directory: directory), name: name)
+        case .dockerArchive(let path, let name):
+            try write(plan, open: open, to: try DockerArchiveWriter(path: path), name: name)
+        }
+        return plan.manifest.digest
+    }
+
+    private func write(_ plan: Plan, open: (String) throws -> any ByteStream, to writer: any LocalImageWriter, name: String?) throws {
+        for (layer, descriptor) in plan.layers {
+            try writer.writeBlob(descriptor.digest, size: descriptor.size, from: try open(layer.blobPath))
+        }
+        try writer.writeBlob(plan.config.digest, size: plan.config.size, from: DataStream(plan.configData))
+        try writer.writeBlob(plan.manifest.digest, size: plan.manifest.size, from: DataStream(plan.manifestData))
+        try writer.finish(manifest: plan.manifest, config: plan.config, layers: plan.layers.map(\.descriptor), name: name)
+    }
+
+    /// A registry's layers are fetched into the cache first, so the writers read local files (never a blocking network
+    /// read inside an async upload).
+    private func layerOpener(_ image: Image, plan: Plan) async throws -> @Sendable (String) throws -> any ByteStream {
+        guard let registryStore = image.store as? RegistryBlobStore else {
+            let store = image.store
+            return { path in try store.open(path) }
+        }
+        var local: [String: String] = [:]
+        for (layer, descriptor) in plan.layers {
+            local[layer.blobPath] = try await registryStore.client.downloadToCache(registryStore.repository, descriptor: descriptor)
+        }
+        let paths = local
+        return { path in
+            guard let file = paths[path] else { throw ImageError(.notFound, "\(image.source): \(path) was not downloaded") }
+            return try SharedFile(path: file).stream()
+        }
+    }
+
+    func makePlan(_ image: Image) throws -> Plan {
+        let configData = try image.store.read(image.configPath, limit: 16 << 20)
+        if let manifestDigest = image.manifestDigest, let manifest = image.manifest {
+            let path = "blobs/\(manifestDigest.algorithm)/\(manifestDigest.hex)"
+            let data = try image.store.read(path, limit: 8 << 20)
+            let type = manifest.mediaType ?? MediaType.ociManifest
+            let layers = zip(image.layers, manifest.layers).map { ($0, $1) }
+            return Plan(manifestData: data, manifest: Descriptor(mediaType: type, digest: manifestDigest, size: Int64(data.count)),
+                        configData: configData, config: manifest.config, layers: layers)
+        }
+        // A docker-archive has no registry manifest: describe its blobs as they are stored.
+        var layers: [(Layer, Descriptor)] = []
+        for layer in image.layers {
+            let (digest, size, compression) = try measure(layer, in: image.store)
+            let type = switch compression {
+            case .gzip: MediaType.ociLayerGzip
+            case .zstd: MediaType.ociLayerZstd
+            default: MediaType.ociLayer
+            }
+            layers.append((layer, Descriptor(mediaType: type, digest: digest, size: size)))
+        }
+        let config = Descriptor(mediaType: MediaType.ociConfig, digest: image.configDigest, size: Int64(configData.count))
+        let manifest = Manifest(mediaType: MediaType.ociManifest, config: config, layers: layers.map(\.1))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(manifest)
+        return Plan(manifestData: data, manifest: Descriptor(mediaType: MediaType.ociManifest, digest: Digest.sha256(of: data), size: Int64(data.count)),
+                    configData: configData, config: config, layers: layers)
+    }
+
+    /// Digest, size and compression of a layer blob as stored, hashing it when the archive does not name it by digest.
+    private func measure(_ layer: Layer, in store: any BlobStore) throws -> (Digest, Int64, CompressionKind) {
+        let stream = try store.open(layer.blobPath)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var hasher = DigestHasher()
+        var total: Int64 = 0
+        var magic: [UInt8] = []
+        while true {
+            let n = try stream.read(into: buffer)
+            if n == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            if magic.count < 4 { magic += chunk.prefix(4 - magic.count) }
+            hasher.update(chunk)
+            total += Int64(n)
+        }
+        return (layer.digest ?? hasher.finalize(), total, CompressionKind.sniff(Data(magic)))
+    }
+}

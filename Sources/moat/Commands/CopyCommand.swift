@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import OCIImage
+import OCIModel
+import Registry
+
+/// `moat copy SRC DST`: one image between docker-archives, OCI layouts and registries, digests preserved.
+struct CopyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy an image between registries, OCI layouts and docker-archives.",
+        discussion: """
+        Locations are written as skopeo writes them:
+          docker://REF                   a registry (a bare reference such as nginx:1.27 means the same)
+          oci:DIR[:NAME]                 an OCI image layout directory (NAME becomes the ref name)
+          docker-archive:FILE[:NAME]     a docker-archive (Docker 25 form, also an OCI archive)
+        A source may also be a plain path to an archive or a layout directory.
+
+        Blobs are copied byte for byte, so the manifest digest stays the same, except from a docker-archive, which has \
+        no manifest: moat writes an OCI manifest for it. From an index, the platform chosen with --platform (default: \
+        this machine's) is copied.
+
+        Examples:
+          moat copy oci:./app.oci:1.4 docker://127.0.0.1:5000/team/app:1.4 --insecure-registry 127.0.0.1:5000
+          moat copy registry.example.com/team/app:1.4 docker-archive:app.tar:team/app:1.4
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Where to read the image.", valueName: "source"))
+    var source: String
+
+    @Argument(help: ArgumentHelp("Where to write it.", valueName: "destination"))
+    var destination: String
+
+    @Option(help: ArgumentHelp("Platform to copy from a multi-platform index.", valueName: "os/arch[/variant]"))
+    var platform: String?
+
+    @Option(help: ArgumentHelp("Cache directory (default: $MOAT_CACHE_DIR, $XDG_CACHE_HOME/moat, ~/.cache/moat).", valueName: "dir"))
+    var cacheDir: String?
+
+    @Flag(name: [.short, .long], help: "Print only the digest of the copied manifest.")
+    var quiet = false
+
+    @OptionGroup(title: "Registry options") var registry: RegistryOptions
+
+    func run() async throws {
+        let wantedPlatform = try platform.map { try Platform(parsing: $0) }
+        let client = try registry.client(cacheDirectory: cacheDir)
+        do {
+            let image = try await openSource(client: client, platform: wantedPlatform)
+            let target = try ImageLocation.destination(destination)
+            let digest = try await ImageCopier(client: client).copy(image, to: target)
+            await client.shutdown()
+            print(quiet ? digest.description : "Copied \(image.source) to \(target) (manifest \(digest))")
+        } catch let error as RegistryError {
+            await client.shutdown()
+            throw RuntimeError(error.description)
+        } catch let error as ImageError {
+            await client.shutdown()
+            throw RuntimeError(error.description)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    private func openSource(client: RegistryClient, platform: Platform?) async throws -> Image {
+        switch try ImageLocation.source(source) {
+        case .registry(let reference):
+            return try await RegistryImageSource(client: client).open(reference, platform: platform)
+        case .path(let path, let name):
+            return try ImageOpener(imageName: name, platform: platform).open(path: path)
+        }
+    }
+}
+
+/// Parses skopeo-style locations.
+enum ImageLocation {
+    enum Source {
+        case registry(ImageReference)
+        case path(String, name: String?)
+    }
+
+    static func source(_ text: String) throws -> Source {
+        if text.hasPrefix("docker://") { return .registry(try reference(String(text.dropFirst(9)))) }
+        for prefix in ["oci:", "docker-archive:", "oci-archive:"] where text.hasPrefix(prefix) {
+            let (path, name) = split(String(text.dropFirst(prefix.count)))
+            return .path(path, name: name)
+        }
+        if FileManager.default.fileExists(atPath: text) { return .path(text, name: nil) }
+        return .registry(try reference(text))
+    }
+
+    static func destination(_ text: String) throws -> CopyDestination {
+        if text.hasPrefix("docker://") { return .registry(try reference(String(text.dropFirst(9)))) }
+        if text.hasPrefix("oci:") {
+            let (path, name) = split(String(text.dropFirst(4)))
+            return .ociLayout(directory: path, name: name)
+        }
+        if text.hasPrefix("docker-archive:") {
+            let (path, name) = split(String(text.dropFirst(15)))
+            return .dockerArchive(path: path, name: name)
+        }
+        return .registry(try reference(text))
+    }
+
+    /// `path:name` → path and name; the name is what follows the first `:` after the path.
+    static func split(_ text: String) -> (String, String?) {
+        guard let colon = text.firstIndex(of: ":") else { return (text, nil) }
+        let name = String(text[text.index(after: colon)...])
+        return (String(text[..<colon]), name.isEmpty ? nil : name)
+    }
+
+    static func reference(_ text: String) throws -> ImageReference {
+        do {
+            return try ImageReference(parsing: text)
+        } catch {
+            throw RuntimeError("\"\(text)\" is not an image reference (\(error)); local destinations are written oci:DIR or docker-archive:FILE")
+        }
+    }
+}

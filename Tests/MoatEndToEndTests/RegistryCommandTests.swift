@@ -1,0 +1,112 @@
+import Foundation
+import MoatTesting
+import Testing
+
+/// `moat image REF`, `moat copy` and `moat cache` as a user runs them, against Debian's real registry.
+@Suite(.serialized) struct RegistryCommandTests {
+    @Test func scansAnImageByReferenceLikeTheSameLayout() async throws {
+        let images = try MoatCLI.images()
+        let registry = try await RegistryServer.start(.tlsBasicAuth(users: ["erin": "3rin-pass"]))
+        defer { Task { await registry.stop() } }
+        try await Skopeo().push(ociLayout: images + "/minbase.oci", to: registry.endpoint, repository: "apps/minbase", tag: "1",
+                                credentials: BasicCredentials(username: "erin", password: "3rin-pass"))
+        let caFile = try #require(registry.caFile)
+        let cache = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+
+        let fromLayout = try MoatCLI.run(["image", "--layout", images + "/minbase.oci", "--format", "json", "--scanners", "footprint"])
+        let pull = try MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--username", "erin",
+                                    "--password-stdin", "--format", "json", "--scanners", "footprint"],
+                                   cacheDirectory: cache, stdin: "3rin-pass\n")
+        #expect(pull.status == 0, "\(pull.stderr)")
+        #expect(!pull.stdout.contains("3rin-pass") && !pull.stderr.contains("3rin-pass"))
+        let layoutReport = try #require(try JSONSerialization.jsonObject(with: Data(fromLayout.stdout.utf8)) as? [String: Any])
+        let pullReport = try #require(try JSONSerialization.jsonObject(with: Data(pull.stdout.utf8)) as? [String: Any])
+        let layoutFindings = try JSONSerialization.data(withJSONObject: layoutReport["findings"] ?? [], options: .sortedKeys)
+        let pullFindings = try JSONSerialization.data(withJSONObject: pullReport["findings"] ?? [], options: .sortedKeys)
+        #expect(layoutFindings == pullFindings, "the same image gives the same findings from a registry as from disk")
+        #expect(layoutFindings.count > 100)
+        #expect(FileManager.default.fileExists(atPath: cache + "/blobs/sha256"), "layers went into the cache")
+
+        let again = try MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--username", "erin",
+                                     "--password-stdin", "--format", "json", "--scanners", "footprint"],
+                                    cacheDirectory: cache, stdin: "3rin-pass\n")
+        #expect(again.status == 0, "\(again.stderr)")
+
+        let denied = try MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile], cacheDirectory: cache)
+        #expect(denied.status == 1)
+        #expect(denied.stderr.contains("requires a username and password"), "\(denied.stderr)")
+
+        let info = try MoatCLI.run(["cache", "info"], cacheDirectory: cache)
+        #expect(info.stdout.contains(cache + "/blobs"))
+        let clean = try MoatCLI.run(["cache", "clean"], cacheDirectory: cache)
+        #expect(clean.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: cache + "/blobs/sha256"))
+    }
+
+    @Test func copyBetweenLayoutRegistryAndArchive() async throws {
+        let images = try MoatCLI.images()
+        let registry = try await RegistryServer.start(.plain)
+        defer { Task { await registry.stop() } }
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+
+        let push = try MoatCLI.run(["copy", "oci:\(images)/scratch.oci", "docker://\(registry.host)/copied/app:7",
+                                    "--insecure-registry", registry.host, "--quiet"], cacheDirectory: work + "/cache")
+        #expect(push.status == 0, "\(push.stderr)")
+        let raw = try await Skopeo().rawManifest(registry.endpoint, repository: "copied/app", reference: "7")
+        let skopeoDigest = "sha256:" + sha256Hex(raw)
+        #expect(push.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == skopeoDigest)
+
+        let pull = try MoatCLI.run(["copy", "\(registry.host)/copied/app:7", "docker-archive:\(work)/app.tar:copied/app:7",
+                                    "--insecure-registry", registry.host], cacheDirectory: work + "/cache")
+        #expect(pull.status == 0, "\(pull.stderr)")
+        let scan = try MoatCLI.run(["image", "--input", work + "/app.tar", "--scanners", "footprint", "--format", "json"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+
+        let insecureRefused = try MoatCLI.run(["image", "\(registry.host)/copied/app:7"], cacheDirectory: work + "/cache2")
+        #expect(insecureRefused.status == 1, "plain HTTP is never used without --insecure-registry")
+        #expect(insecureRefused.stderr.contains("--insecure-registry"), "\(insecureRefused.stderr)")
+    }
+
+    @Test func notAReferenceSaysWhatToDo() throws {
+        let run = try MoatCLI.run(["image", "Not A Ref"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--input"), "\(run.stderr)")
+    }
+}
+
+import OCIModel
+
+private func sha256Hex(_ data: Data) -> String {
+    Digest.sha256(of: data).hex
+}
+
+/// `moat secret check` trying each credential of a real pull secret against a real registry.
+@Suite(.serialized) struct SecretCheckProbeTests {
+    @Test func reportsWorkingAndRejectedCredentials() async throws {
+        let registry = try await RegistryServer.start(.tlsBasicAuth(users: ["frank": "fr4nk-pass"]))
+        defer { Task { await registry.stop() } }
+        let caFile = try #require(registry.caFile)
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        for (name, password) in [("good", "fr4nk-pass"), ("bad", "not-the-pass")] {
+            let secret = try MoatCLI.run(["secret", "docker-registry", name, "--docker-server", registry.host,
+                                          "--docker-username", "frank", "--docker-password", password])
+            #expect(secret.status == 0, "\(secret.stderr)")
+            try Data(secret.stdout.utf8).write(to: URL(fileURLWithPath: "\(work)/\(name).yaml"))
+        }
+        let good = try MoatCLI.run(["secret", "check", work + "/good.yaml", "--ca-file", caFile])
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("works"))
+        #expect(!good.stdout.contains("fr4nk-pass"))
+
+        let bad = try MoatCLI.run(["secret", "check", work + "/bad.yaml", "--ca-file", caFile, "--format", "json"])
+        #expect(bad.status == 2, "\(bad.stdout)\(bad.stderr)")
+        #expect(bad.stdout.contains("rejected"))
+        #expect(!bad.stdout.contains("not-the-pass") && !bad.stderr.contains("not-the-pass"))
+
+        let untrusted = try MoatCLI.run(["secret", "check", work + "/good.yaml"])
+        #expect(untrusted.status == 3, "an unknown CA makes the registry unreachable, not the credential wrong: \(untrusted.stdout)")
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import OCIModel
+import Testing
+@testable import Registry
+
+@Suite struct BlobCacheTests {
+    func temporaryCache(limit: Int64 = BlobCache.defaultLimit) throws -> BlobCache {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moat-cache-\(UUID().uuidString)").path
+        return BlobCache(directory: directory, limit: limit)
+    }
+
+    @Test func storesVerifiedBlobsAndRefusesWrongContent() throws {
+        let cache = try temporaryCache()
+        defer { cache.clean() }
+        let data = Data("hello layer".utf8)
+        let digest = Digest.sha256(of: data)
+        cache.store(data, digest: digest)
+        #expect(cache.contains(digest))
+        #expect(cache.data(for: digest, limit: 1 << 20) == data)
+
+        let other = Digest.sha256(of: Data("other".utf8))
+        cache.store(data, digest: other)
+        #expect(!cache.contains(other), "content hashing to another digest must not be cached")
+    }
+
+    @Test func corruptEntryIsDroppedOnRead() throws {
+        let cache = try temporaryCache()
+        defer { cache.clean() }
+        let data = Data("config".utf8)
+        let digest = Digest.sha256(of: data)
+        cache.store(data, digest: digest)
+        try Data("tampered".utf8).write(to: URL(fileURLWithPath: cache.path(for: digest)))
+        #expect(cache.data(for: digest, limit: 1 << 20) == nil)
+        #expect(!FileManager.default.fileExists(atPath: cache.path(for: digest)))
+    }
+
+    @Test func abandonedWriteLeavesNoEntry() throws {
+        let cache = try temporaryCache()
+        defer { cache.clean() }
+        let digest = Digest.sha256(of: Data("full".utf8))
+        do {
+            let writer = try CacheWriter(cache: cache, digest: digest)
+            try Data("fu".utf8).withUnsafeBytes { try writer.append($0) }
+            #expect(throws: RegistryError.self) { try writer.commit() }
+        }
+        #expect(!cache.contains(digest))
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: cache.temporaryDirectory)) ?? []
+        #expect(leftovers.isEmpty, "a failed write must not leave temporary files: \(leftovers)")
+    }
+
+    @Test func limitEvictsLeastRecentlyUsed() throws {
+        var cache = try temporaryCache()
+        defer { cache.clean() }
+        let blobs = (0..<3).map { Data(repeating: UInt8($0), count: 1000) }
+        for (index, blob) in blobs.enumerated() {
+            cache.store(blob, digest: Digest.sha256(of: blob))
+            // Distinct use times: the first is the oldest.
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: Double(index - 10))],
+                                                  ofItemAtPath: cache.path(for: Digest.sha256(of: blob)))
+        }
+        cache.limit = 2000
+        let freed = cache.enforceLimit()
+        #expect(freed == 1000)
+        #expect(!cache.contains(Digest.sha256(of: blobs[0])))
+        #expect(cache.contains(Digest.sha256(of: blobs[2])))
+        #expect(cache.size() == 2000)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import MoatTesting
+import OCIImage
+import OCIModel
+import Registry
+import RegistryCredentials
+import Testing
+
+/// What a real registry cannot be made to do, injected by a proxy in front of one: throttling, failures, a registry
+/// dying mid-blob, a lying manifest, a redirect to another host.
+@Suite(.serialized) struct RegistryFaultTests {
+    /// A plain registry holding scratch.oci as `fault/app:latest`, behind a fault proxy.
+    func withProxy(requiredCredentials: BasicCredentials? = nil,
+                   _ body: (RegistryServer, FaultProxy, String) async throws -> Void) async throws {
+        let images = try RegistryFixture.images()
+        let registry = try await RegistryServer.start(.plain)
+        defer { Task { await registry.stop() } }
+        try await Skopeo().push(ociLayout: images + "/scratch.oci", to: registry.endpoint, repository: "fault/app")
+        let proxy = try await FaultProxy.start(in: registry, requiredCredentials: requiredCredentials)
+        defer { Task { await proxy.stop() } }
+        try await body(registry, proxy, "\(proxy.host)/fault/app:latest")
+    }
+
+    @Test func waitsForRetryAfterOn429() async throws {
+        try await withProxy { _, proxy, reference in
+            try proxy.inject(.tooManyRequests(retryAfter: 1, first: 1, path: .manifests))
+            let client = try RegistryFixture.client(insecure: [proxy.host])
+            let start = Date()
+            _ = try await RegistryFixture.pull(client, reference)
+            #expect(Date().timeIntervalSince(start) >= 1, "Retry-After: 1 must be honoured")
+            #expect(proxy.requests.contains { $0.status == 429 })
+            await client.shutdown()
+        }
+    }
+
+    @Test func retriesServerErrorsThenGivesUp() async throws {
+        try await withProxy { _, proxy, reference in
+            try proxy.inject(.serverError(503, first: 2, path: .manifests))
+            let client = try RegistryFixture.client(insecure: [proxy.host], attempts: 3)
+            _ = try await RegistryFixture.pull(client, reference)
+            await client.shutdown()
+
+            proxy.removeAllFaults()
+            try proxy.inject(FaultRule(.status(500), path: .manifests))
+            let failing = try RegistryFixture.client(insecure: [proxy.host], attempts: 2)
+            let error = await #expect(throws: RegistryError.self) { try await RegistryFixture.pull(failing, reference) }
+            #expect(error?.code == .unreachable)
+            #expect(error?.message.contains("HTTP 500") == true)
+            #expect(error?.message.contains("2 attempts") == true)
+            await failing.shutdown()
+        }
+    }
+
+    @Test func resumesABlobCutOffMidway() async throws {
+        try await withProxy { _, proxy, reference in
+            try proxy.inject(FaultRule(.closeConnection(afterBodyBytes: 1000), method: "GET", path: .blobs, first: 1))
+            let client = try RegistryFixture.client(insecure: [proxy.host])
+            let (_, scans) = try await RegistryFixture.pull(client, reference)
+            #expect(scans.allSatisfy { $0.computedDiffID == $0.layer.diffID })
+            await client.shutdown()
+        }
+    }
+
+    @Test func registryDyingMidBlobLeavesNoCacheEntry() async throws {
+        try await withProxy { _, proxy, reference in
+            try proxy.inject(FaultRule(.closeConnection(afterBodyBytes: 1000), method: "GET", path: .blobs))
+            let cache = RegistryFixture.temporaryCache()
+            defer { cache.clean() }
+            let client = try RegistryClient(configuration: RegistryConfiguration(
+                insecureRegistries: [proxy.host], retry: RetryPolicy(attempts: 2, initialDelay: 0.05)), cache: cache)
+            let image = try await RegistryImageSource(client: client).open(try ImageReference(parsing: reference), platform: nil)
+            await #expect(throws: (any Error).self) { _ = try await LayerReader().read(image) { _ in NoVisitor() } }
+            for layer in image.layers {
+                let digest = try #require(layer.digest)
+                #expect(!cache.contains(digest), "a half-downloaded layer must not be cached")
+            }
+            let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: cache.directory + "/tmp")) ?? []
+            #expect(leftovers.isEmpty, "temporary files remain: \(leftovers)")
+            await client.shutdown()
+        }
+    }
+
+    @Test func refusesAManifestWhoseDigestLies() async throws {
+        try await withProxy { _, proxy, reference in
+            try proxy.inject(FaultRule(.corruptBody, method: "GET", path: .manifests))
+            let client = try RegistryFixture.client(insecure: [proxy.host])
+            let error = await #expect(throws: RegistryError.self) { try await RegistryFixture.pull(client, reference) }
+            #expect(error?.code == .digestMismatch)
+            await client.shutdown()
+        }
+    }
+
+    @Test func neverForwardsAuthorizationToAnotherHost() async throws {
+        let credentials = BasicCredentials(username: "carol", password: "c4rol-pass")
+        try await withProxy(requiredCredentials: credentials) { _, proxy, reference in
+            try proxy.inject(FaultRule(.redirectToOtherHost, method: "GET", path: .blobs))
+            let client = try RegistryFixture.client(insecure: [proxy.host, proxy.redirectHost],
+                                                    credentials: StaticCredentials(username: "carol", password: "c4rol-pass"))
+            let (_, scans) = try await RegistryFixture.pull(client, reference)
+            #expect(!scans.isEmpty)
+            let redirected = proxy.requests.filter { $0.listener == .redirectTarget }
+            #expect(!redirected.isEmpty, "the blob was fetched from the redirect target")
+            #expect(redirected.allSatisfy { !$0.hadAuthorization }, "Authorization leaked to \(proxy.redirectHost)")
+            #expect(proxy.requests.contains { $0.listener == .proxy && $0.hadAuthorization })
+            await client.shutdown()
+        }
+    }
+}

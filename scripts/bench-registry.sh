@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+#
+# scripts/bench-registry.sh -- what pulling from a registry costs over reading the same image from disk.
+#
+# Why: moat streams layers from the registry straight into its layer reader, overlapping download and
+# analysis, so a pull should cost little more than reading the OCI layout; a second scan should be served
+# from the layer cache. This measures both on real images and prints a markdown table for
+# docs/benchmarks.md. A benchmark, not a test: it never fails because something is slow.
+#
+# What: starts Debian's docker-registry (plain HTTP) on 127.0.0.1, pushes each image (skopeo), then
+# measures, RUNS times each (median wall seconds, peak RSS via /usr/bin/time):
+#   layout   moat image --layout IMG.oci --scanners footprint --format json
+#   cold     moat image 127.0.0.1:PORT/bench/IMG:1 --insecure-registry ... with an empty cache dir
+#   warm     the same again with the cache the cold run filled
+#
+# Usage: scripts/bench-registry.sh [--runs N] [--images "minbase large"]
+#   MOAT (default .build/release/moat, built when missing), MOAT_TEST_IMAGES (default .build-images)
+
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+# shellcheck source=scripts/lib/deps.sh
+. "$SCRIPT_DIR/lib/deps.sh"
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'bench-registry: error: %s\n' "$*" >&2; exit 1; }
+
+RUNS=3
+IMAGES="minbase large"
+while [ $# -gt 0 ]; do
+    case $1 in
+        --runs) RUNS=${2:?}; shift ;;
+        --images) IMAGES=${2:?}; shift ;;
+        -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
+        *) die "unknown argument: $1" ;;
+    esac
+    shift
+done
+
+moat_deps_images
+moat_deps_registry
+moat_install_missing
+
+IMAGES_DIR=${MOAT_TEST_IMAGES:-$REPO_ROOT/.build-images}
+case " $IMAGES " in *" large "*) "$SCRIPT_DIR/build-test-images.sh" --large "$IMAGES_DIR" ;; *) "$SCRIPT_DIR/build-test-images.sh" "$IMAGES_DIR" ;; esac
+MOAT=${MOAT:-$REPO_ROOT/.build/release/moat}
+if [ ! -x "$MOAT" ]; then
+    log "building moat (release)"
+    (cd "$REPO_ROOT" && swift build -c release --product moat >&2)
+fi
+
+WORK=$(mktemp -d)
+REGISTRY_PID=
+cleanup() {
+    [ -n "$REGISTRY_PID" ] && kill "$REGISTRY_PID" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+cat > "$WORK/config.yml" <<EOF
+version: 0.1
+log: { level: error }
+storage: { filesystem: { rootdirectory: $WORK/storage }, delete: { enabled: true } }
+http: { addr: 127.0.0.1:$PORT }
+EOF
+docker-registry serve "$WORK/config.yml" > "$WORK/registry.log" 2>&1 &
+REGISTRY_PID=$!
+for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$PORT/v2/" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$PORT/v2/" >/dev/null || die "docker-registry did not start: $(tail -5 "$WORK/registry.log")"
+
+# median wall seconds and max RSS (MB) of RUNS runs of "$@"; $PREPARE runs before each.
+measure() {
+    local times=() rss=() i out
+    for i in $(seq 1 "$RUNS"); do
+        [ -n "${PREPARE:-}" ] && eval "$PREPARE"
+        out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        times+=("${out% *}"); rss+=("${out#* }")
+    done
+    local median peak
+    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    peak=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+    printf '%s s, %d MB' "$median" "$((peak / 1024))"
+}
+
+printf '| Image | layout on disk | pull, empty cache | pull, warm cache |\n|---|---|---|---|\n'
+for image in $IMAGES; do
+    layout="$IMAGES_DIR/$image.oci"
+    [ -d "$layout" ] || die "$layout is missing"
+    log "pushing $image"
+    skopeo copy --quiet --dest-tls-verify=false "oci:$layout" "docker://127.0.0.1:$PORT/bench/$image:1" >&2
+    cat "$layout"/blobs/sha256/* > /dev/null  # warm the page cache for the layout runs
+    ref="127.0.0.1:$PORT/bench/$image:1"
+    on_disk=$(PREPARE= measure "$MOAT" image --layout "$layout" --scanners footprint --format json)
+    cold=$(PREPARE="rm -rf '$WORK/cache'" measure env MOAT_CACHE_DIR="$WORK/cache" "$MOAT" image "$ref" --insecure-registry "127.0.0.1:$PORT" --scanners footprint --format json)
+    warm=$(PREPARE= measure env MOAT_CACHE_DIR="$WORK/cache" "$MOAT" image "$ref" --insecure-registry "127.0.0.1:$PORT" --scanners footprint --format json)
+    printf '| %s | %s | %s | %s |\n' "$image" "$on_disk" "$cold" "$warm"
+done
