@@ -22,9 +22,12 @@ public enum CopyDestination: Sendable, CustomStringConvertible {
 /// preserved (a docker-archive without a manifest gets an OCI manifest written for it).
 public struct ImageCopier: Sendable {
     public let client: RegistryClient?
+    /// Told about each blob as it is copied (`done`, `total`, what), for progress on a terminal.
+    public var progress: (@Sendable (Int, Int, String) -> Void)?
 
-    public init(client: RegistryClient?) {
+    public init(client: RegistryClient?, progress: (@Sendable (Int, Int, String) -> Void)? = nil) {
         self.client = client
+        self.progress = progress
     }
 
     /// The manifest to write and the blobs it names.
@@ -49,11 +52,13 @@ public struct ImageCopier: Sendable {
             guard let client else { throw RegistryError(.io, "copying to a registry needs a registry client") }
             let repository = Repository(registry: reference.domain, path: reference.path)
             let source = (image.store as? RegistryBlobStore)?.repository
-            for (layer, descriptor) in plan.layers {
+            for (number, (layer, descriptor)) in plan.layers.enumerated() {
                 let path = layer.blobPath
+                progress?(number, plan.layers.count, "pushing \(descriptor.digest.algorithm):\(descriptor.digest.short) (\(descriptor.size) bytes)")
                 try await client.pushBlob(repository, digest: descriptor.digest,
                                           source: UploadSource(size: descriptor.size) { try open(path) }, mountFrom: source)
             }
+            progress?(plan.layers.count, plan.layers.count, "pushing config and manifest")
             try await client.pushBlob(repository, digest: plan.config.digest, source: .data(plan.configData), mountFrom: source)
             let tag = reference.digest ?? reference.effectiveTag ?? plan.manifest.digest.description
             if let pinned = reference.digest, pinned != plan.manifest.digest.description {
@@ -69,7 +74,8 @@ public struct ImageCopier: Sendable {
     }
 
     private func write(_ plan: Plan, open: (String) throws -> any ByteStream, to writer: any LocalImageWriter, name: String?) throws {
-        for (layer, descriptor) in plan.layers {
+        for (number, (layer, descriptor)) in plan.layers.enumerated() {
+            progress?(number, plan.layers.count, "writing \(descriptor.digest.algorithm):\(descriptor.digest.short) (\(descriptor.size) bytes)")
             try writer.writeBlob(descriptor.digest, size: descriptor.size, from: try open(layer.blobPath))
         }
         try writer.writeBlob(plan.config.digest, size: plan.config.size, from: DataStream(plan.configData))
@@ -85,7 +91,8 @@ public struct ImageCopier: Sendable {
             return { path in try store.open(path) }
         }
         var local: [String: String] = [:]
-        for (layer, descriptor) in plan.layers {
+        for (number, (layer, descriptor)) in plan.layers.enumerated() {
+            progress?(number, plan.layers.count, "pulling \(descriptor.digest.algorithm):\(descriptor.digest.short) (\(descriptor.size) bytes)")
             local[layer.blobPath] = try await registryStore.client.downloadToCache(registryStore.repository, descriptor: descriptor)
         }
         let paths = local

@@ -37,6 +37,14 @@ import Testing
         #expect(denied.status == 1)
         #expect(denied.stderr.contains("requires a username and password"), "\(denied.stderr)")
 
+        let secret = try MoatCLI.run(["secret", "docker-registry", "regcred", "--docker-server", registry.host,
+                                      "--docker-username", "erin", "--docker-password", "3rin-pass"])
+        let secretFile = cache + "/regcred.yaml"
+        try Data(secret.stdout.utf8).write(to: URL(fileURLWithPath: secretFile))
+        let withSecret = try MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--pull-secret", secretFile,
+                                          "--scanners", "footprint", "--format", "json", "--no-blob-cache"], cacheDirectory: cache)
+        #expect(withSecret.status == 0, "a kubernetes.io/dockerconfigjson Secret supplies the credentials: \(withSecret.stderr)")
+
         let info = try MoatCLI.run(["cache", "info"], cacheDirectory: cache)
         #expect(info.stdout.contains(cache + "/blobs"))
         let clean = try MoatCLI.run(["cache", "clean"], cacheDirectory: cache)

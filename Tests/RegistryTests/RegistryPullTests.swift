@@ -117,4 +117,27 @@ import Testing
         #expect(refused?.code == .unauthorized)
         await wrong.shutdown()
     }
+
+    @Test func identityTokenIsExchangedWithARefreshGrant() async throws {
+        let images = try RegistryFixture.images()
+        let tokens = try await TokenServer.start(TokenServerConfiguration(users: ["gina": "g1na-pass"]))
+        defer { Task { await tokens.stop() } }
+        let registry = try await RegistryServer.start(.tlsTokenAuth(tokens))
+        defer { Task { await registry.stop() } }
+        try await Skopeo().push(ociLayout: images + "/scratch.oci", to: registry.endpoint, repository: "idt/app",
+                                credentials: BasicCredentials(username: "gina", password: "g1na-pass"))
+        // What `docker login` stores as identitytoken: a refresh token from an offline_token request.
+        let login = try await CommandRunner.run(try TestEnvironment.curl(), ["-sS", "-u", "gina:g1na-pass",
+            tokens.realm.absoluteString + "?service=\(tokens.service)&offline_token=true"], displayName: "curl token login")
+        struct Answer: Decodable { var refresh_token: String? }
+        let refresh = try #require(try JSONDecoder().decode(Answer.self, from: login.standardOutput).refresh_token)
+
+        tokens.resetStatistics()
+        let client = try RegistryFixture.client(caFile: try #require(registry.caFile),
+                                                credentials: StaticCredentials(.identityToken(refresh), registry: registry.host))
+        let (image, _) = try await RegistryFixture.pull(client, "\(registry.host)/idt/app:latest")
+        #expect(image.manifestDigest == (try RegistryFixture.layoutDigest(images + "/scratch.oci")))
+        #expect(tokens.statistics.refreshTokenGrants == 1, "the identity token goes through grant_type=refresh_token")
+        await client.shutdown()
+    }
 }

@@ -49,7 +49,10 @@ struct CopyCommand: AsyncParsableCommand {
         do {
             let image = try await openSource(client: client, platform: wantedPlatform)
             let target = try ImageLocation.destination(destination)
-            let digest = try await ImageCopier(client: client).copy(image, to: target)
+            let onTerminal = !quiet && isatty(STDERR_FILENO) != 0
+            let progress: (@Sendable (Int, Int, String) -> Void)? = onTerminal ? Self.showProgress : nil
+            let digest = try await ImageCopier(client: client, progress: progress).copy(image, to: target)
+            if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             await client.shutdown()
             print(quiet ? digest.description : "Copied \(image.source) to \(target) (manifest \(digest))")
         } catch let error as RegistryError {
@@ -62,6 +65,12 @@ struct CopyCommand: AsyncParsableCommand {
             await client.shutdown()
             throw error
         }
+    }
+
+    /// One line on stderr, rewritten in place: `[2/5] pushing sha256:abc… (1234 bytes)`.
+    @Sendable static func showProgress(done: Int, total: Int, what: String) {
+        let step = Swift.min(done + 1, Swift.max(total, 1))
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(step)/\(total)] \(what)".utf8))
     }
 
     private func openSource(client: RegistryClient, platform: Platform?) async throws -> Image {
