@@ -43,7 +43,10 @@ moat_deps_registry
 moat_install_missing
 
 IMAGES_DIR=${MOAT_TEST_IMAGES:-$REPO_ROOT/.build-images}
-case " $IMAGES " in *" large "*) "$SCRIPT_DIR/build-test-images.sh" --large "$IMAGES_DIR" ;; *) "$SCRIPT_DIR/build-test-images.sh" "$IMAGES_DIR" ;; esac
+case " $IMAGES " in
+    *" large "*) "$SCRIPT_DIR/build-test-images.sh" --large "$IMAGES_DIR" >&2 ;;
+    *) "$SCRIPT_DIR/build-test-images.sh" "$IMAGES_DIR" >&2 ;;
+esac
 MOAT=${MOAT:-$REPO_ROOT/.build/release/moat}
 if [ ! -x "$MOAT" ]; then
     log "building moat (release)"
@@ -78,7 +81,9 @@ measure() {
     local times=() rss=() i out
     for i in $(seq 1 "$RUNS"); do
         [ -n "${PREPARE:-}" ] && eval "$PREPARE"
-        out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -o "$WORK/time" -f '%e %M' "$@" >/dev/null 2>"$WORK/stderr" \
+            || die "$* failed: $(tail -3 "$WORK/stderr")"
+        out=$(tail -1 "$WORK/time")
         times+=("${out% *}"); rss+=("${out#* }")
     done
     local median peak

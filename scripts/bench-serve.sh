@@ -11,16 +11,22 @@
 # --no-build), starts `moat serve --listen 127.0.0.1:PORT`, waits for
 # /healthz, checks one POST /scan answers 200, then runs wrk (installed with
 # apt-get when missing) for DURATION with THREADS threads and CONNECTIONS
-# connections, every request POSTing the same typical Pod.  It prints
+# connections, every request POSTing the same typical Pod.  wrk runs on the
+# same machine, so it competes with the server for the CPUs: SERVER_CPUS and
+# WRK_CPUS pin each to a CPU list with taskset (e.g. server 0-1, wrk 1), so
+# that runs are comparable; the pinning is recorded with the figures.  It prints
 # requests/s and the p50/p99 latency, appends a row under the "moat serve"
 # heading of docs/benchmarks.md (creating the heading once), and stops the
 # server (SIGTERM, so graceful shutdown is exercised too).
 #
-# Usage: scripts/bench-serve.sh [--no-build] [--port N] [--duration 10s]
-#                               [--threads 2] [--connections 64] [--report FILE]
-#   MOAT            moat binary (default .build/release/moat)
-#   BENCH_PORT, BENCH_DURATION, BENCH_THREADS, BENCH_CONNECTIONS, BENCH_REPORT
-#                   same as the options.
+# Usage: scripts/bench-serve.sh [--no-build] [--scratch-path DIR] [--port N]
+#                               [--duration 10s] [--threads 2] [--connections 64]
+#                               [--server-cpus LIST] [--wrk-cpus LIST] [--report FILE]
+#   MOAT            moat binary (default SCRATCH/release/moat)
+#   BENCH_SCRATCH_PATH, BENCH_PORT, BENCH_DURATION, BENCH_THREADS,
+#   BENCH_CONNECTIONS, BENCH_SERVER_CPUS, BENCH_WRK_CPUS, BENCH_REPORT
+#                   same as the options (scratch path default .build; CPU
+#                   lists default to none: no pinning).
 # Runs from the repository root whatever the current directory.
 
 set -euo pipefail
@@ -31,29 +37,38 @@ REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 . "$SCRIPT_DIR/lib/deps.sh"
 cd "$REPO_ROOT"
 
-MOAT=${MOAT:-.build/release/moat}
+SCRATCH=${BENCH_SCRATCH_PATH:-.build}
+MOAT=${MOAT:-}
 PORT=${BENCH_PORT:-18080}
 DURATION=${BENCH_DURATION:-10s}
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
+SERVER_CPUS=${BENCH_SERVER_CPUS:-}
+WRK_CPUS=${BENCH_WRK_CPUS:-}
 REPORT=${BENCH_REPORT:-docs/benchmarks.md}
 BUILD=1
 
 while [ $# -gt 0 ]; do
     case $1 in
         --no-build) BUILD=0 ;;
+        --scratch-path) SCRATCH=$2; shift ;;
+        --server-cpus) SERVER_CPUS=$2; shift ;;
+        --wrk-cpus) WRK_CPUS=$2; shift ;;
         --port) PORT=$2; shift ;;
         --duration) DURATION=$2; shift ;;
         --threads) THREADS=$2; shift ;;
         --connections) CONNECTIONS=$2; shift ;;
         --report) REPORT=$2; shift ;;
-        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench-serve: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
 done
 
 log() { echo "bench-serve: $*" >&2; }
+MOAT=${MOAT:-$SCRATCH/release/moat}
+# `taskset -c LIST` prefix when a CPU list is given.
+pin() { if [ -n "$1" ]; then echo "taskset -c $1"; fi; }
 
 moat_need_cmd wrk
 moat_need_cmd curl
@@ -62,8 +77,8 @@ moat_install_missing
 if [ "$BUILD" -eq 1 ]; then
     moat_deps_build
     moat_install_missing
-    log "swift build -c release"
-    swift build -c release >&2
+    log "swift build -c release --scratch-path $SCRATCH --product moat"
+    swift build -c release --scratch-path "$SCRATCH" --product moat >&2
 fi
 if [ ! -x "$MOAT" ]; then
     log "$MOAT not found (build it with: swift build -c release)"
@@ -151,7 +166,8 @@ end
 LUA
 
 log "starting $MOAT serve --listen 127.0.0.1:$PORT"
-"$MOAT" serve --listen "127.0.0.1:$PORT" --log-level warning >"$WORK/server.log" 2>&1 &
+# shellcheck disable=SC2046 # word splitting of the taskset prefix is intended
+$(pin "$SERVER_CPUS") "$MOAT" serve --listen "127.0.0.1:$PORT" --log-level warning >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
     if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
@@ -167,7 +183,8 @@ fi
 
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 log "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (load average before: $load)"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/post-pod.lua" \
+# shellcheck disable=SC2046
+$(pin "$WRK_CPUS") wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/post-pod.lua" \
     "http://127.0.0.1:$PORT/scan" | tee "$WORK/wrk.out" >&2
 result=$(grep '^RESULT ' "$WORK/wrk.out" | tail -1)
 if [ -z "$result" ]; then
@@ -206,7 +223,9 @@ kubesec scan and JSON encoding. Client and server share the machine's CPUs.
 | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |
 EOF
 fi
-row="| $(date -u +%Y-%m-%dT%H:%M:%SZ) | $version | $cpus | -t$THREADS -c$CONNECTIONS -d$DURATION | $rps | $p50 | $p99 | $errors | $load |"
+setup="-t$THREADS -c$CONNECTIONS -d$DURATION"
+if [ -n "$SERVER_CPUS$WRK_CPUS" ]; then setup="$setup; server CPUs ${SERVER_CPUS:-all}, wrk CPUs ${WRK_CPUS:-all}"; fi
+row="| $(date -u +%Y-%m-%dT%H:%M:%SZ) | $version | $cpus | $setup | $rps | $p50 | $p99 | $errors | $load |"
 # Insert after the last table row of the "moat serve" section (it may not be the last section).
 awk -v row="$row" '
     /^## / { if (insection && !done) { print row; done = 1 } insection = ($0 ~ /^## moat serve/) }

@@ -88,14 +88,23 @@ public struct KubesecResult: Codable, Sendable, Equatable {
 public enum KubesecJSON {
     /// The array as kubesec's CLI prints it, without the trailing newline the CLI adds.
     public static func encode(_ results: [KubesecResult]) -> String {
-        var out = ""
-        if results.isEmpty { return "[]" }
-        out += "[\n"
-        for (index, result) in results.enumerated() {
-            write(result, into: &out, indent: "  ")
-            out += index == results.count - 1 ? "\n" : ",\n"
+        String(decoding: encodeBytes(results), as: UTF8.self)
+    }
+
+    /// `encode(results)` as UTF-8 bytes, built without intermediate strings (the HTTP server's response body).
+    public static func encodeBytes(_ results: [KubesecResult]) -> [UInt8] {
+        var out: [UInt8] = []
+        if results.isEmpty {
+            out.append(contentsOf: "[]".utf8)
+            return out
         }
-        out += "]"
+        out.reserveCapacity(4096 * min(results.count, 64))
+        out.append(contentsOf: "[\n".utf8)
+        for (index, result) in results.enumerated() {
+            write(result, into: &out)
+            out.append(contentsOf: (index == results.count - 1 ? "\n" : ",\n").utf8)
+        }
+        out.append(UInt8(ascii: "]"))
         return out
     }
 
@@ -120,42 +129,63 @@ public enum KubesecJSON {
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    private static func write(_ result: KubesecResult, into out: inout String, indent: String) {
-        let inner = indent + "  "
-        out += indent + "{\n"
-        out += inner + "\"object\": " + quote(result.object) + ",\n"
-        out += inner + "\"valid\": " + (result.valid ? "true" : "false") + ",\n"
-        out += inner + "\"fileName\": " + quote(result.fileName) + ",\n"
-        if !result.message.isEmpty { out += inner + "\"message\": " + quote(result.message) + ",\n" }
-        out += inner + "\"score\": \(result.score),\n"
+    /// One report at indentation level 1 (two spaces), its fields at level 2, and so on.
+    private static func write(_ result: KubesecResult, into out: inout [UInt8]) {
+        func append(_ text: String) { out.append(contentsOf: text.utf8) }
+        func field(_ name: String, _ text: String) {
+            append(name)
+            appendQuoted(text, to: &out)
+            append(",\n")
+        }
+        append("  {\n")
+        field("    \"object\": ", result.object)
+        append(result.valid ? "    \"valid\": true,\n" : "    \"valid\": false,\n")
+        field("    \"fileName\": ", result.fileName)
+        if !result.message.isEmpty { field("    \"message\": ", result.message) }
+        append("    \"score\": ")
+        append(String(result.score))
+        append(",\n")
         let lists = [("critical", result.scoring.critical), ("passed", result.scoring.passed), ("advise", result.scoring.advise)]
             .filter { !$0.1.isEmpty }
         if lists.isEmpty {
-            out += inner + "\"scoring\": {}\n"
+            append("    \"scoring\": {}\n")
         } else {
-            out += inner + "\"scoring\": {\n"
-            let listIndent = inner + "  "
+            append("    \"scoring\": {\n")
             for (listIndex, (name, entries)) in lists.enumerated() {
-                out += listIndent + "\"\(name)\": [\n"
-                let entryIndent = listIndent + "  "
-                let fieldIndent = entryIndent + "  "
+                append("      \"")
+                append(name)
+                append("\": [\n")
                 for (entryIndex, entry) in entries.enumerated() {
-                    out += entryIndent + "{\n"
-                    out += fieldIndent + "\"id\": " + quote(entry.id) + ",\n"
-                    out += fieldIndent + "\"selector\": " + quote(entry.selector) + ",\n"
-                    out += fieldIndent + "\"reason\": " + quote(entry.reason) + ",\n"
-                    out += fieldIndent + "\"points\": \(entry.points)\n"
-                    out += entryIndent + (entryIndex == entries.count - 1 ? "}\n" : "},\n")
+                    append("        {\n")
+                    field("          \"id\": ", entry.id)
+                    field("          \"selector\": ", entry.selector)
+                    field("          \"reason\": ", entry.reason)
+                    append("          \"points\": ")
+                    append(String(entry.points))
+                    append(entryIndex == entries.count - 1 ? "\n        }\n" : "\n        },\n")
                 }
-                out += listIndent + (listIndex == lists.count - 1 ? "]\n" : "],\n")
+                append(listIndex == lists.count - 1 ? "      ]\n" : "      ],\n")
             }
-            out += inner + "}\n"
+            append("    }\n")
         }
-        out += indent + "}"
+        append("  }")
+    }
+
+    /// `quote(text)` appended to `out`.
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        if needsEscaping(text) {
+            out.append(contentsOf: quote(text).utf8)
+        } else {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+        }
     }
 
     /// Go `encoding/json` string escaping with HTML escaping on (the default).
     public static func quote(_ text: String) -> String {
+        // Most texts (rule ids, selectors, reasons) need no escaping: copy them whole.
+        if !needsEscaping(text) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -181,5 +211,24 @@ public enum KubesecJSON {
             }
         }
         return out + "\""
+    }
+
+    /// True when `quote` has to rewrite some byte of `text` (a plain loop over the UTF-8 storage).
+    private static func needsEscaping(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where needsEscape(byte) { return true }
+            return false
+        }
+    }
+
+    /// Bytes that `quote` rewrites: controls, `"`, backslash, HTML's `<`, `>`, `&`, and 0xE2, the lead byte of U+2028 and U+2029.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x00..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0xE2:
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -5,10 +5,16 @@ public struct RuleContext: Sendable {
     /// `spec` (Pod), `spec.jobTemplate.spec.template.spec` (CronJob) or `spec.template.spec` (anything else).
     public let podSpec: ManifestValue?
 
+    /// initContainers, then containers, then ephemeralContainers (computed once: most rules walk them).
+    let allContainers: [ManifestValue]
+
     public init(object: ManifestValue, kind: String?) {
         self.object = object
         self.kind = kind
-        self.podSpec = object.value(at: RuleContext.podSpecPath(forKind: kind))
+        let podSpec = object.value(at: RuleContext.podSpecPath(forKind: kind))
+        self.podSpec = podSpec
+        func containers(_ list: String) -> [ManifestValue] { podSpec?[list]?.arrayValue ?? [] }
+        self.allContainers = containers("initContainers") + containers("containers") + containers("ephemeralContainers")
     }
 
     public static func podSpecPath(forKind kind: String?) -> [String] {
@@ -22,11 +28,6 @@ public struct RuleContext: Sendable {
     func podField(_ key: String) -> ManifestValue? { podSpec?[key] }
 
     func containers(_ list: String) -> [ManifestValue] { podSpec?[list]?.arrayValue ?? [] }
-
-    /// initContainers, then containers, then ephemeralContainers.
-    var allContainers: [ManifestValue] {
-        containers("initContainers") + containers("containers") + containers("ephemeralContainers")
-    }
 
     var regularContainers: [ManifestValue] { containers("containers") }
 

@@ -140,7 +140,7 @@ public enum KubesecScanner {
             if lhs.points > 0 || rhs.points > 0 { return lhs.points > rhs.points }
             return lhs.points < rhs.points
         }
-        return Array(lhs.selector.utf8).lexicographicallyPrecedes(Array(rhs.selector.utf8))
+        return lhs.selector.utf8.lexicographicallyPrecedes(rhs.selector.utf8)
     }
 
     /// `<kind>/<name>.<namespace>`, or `Unknown` without a kind (§3).

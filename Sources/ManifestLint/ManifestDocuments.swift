@@ -164,14 +164,22 @@ public enum ManifestDocuments {
         guard bytes.count <= limits.maxDocumentBytes else {
             return .failure(.limit(LimitMessage.size(bytes.count, limits.maxDocumentBytes)))
         }
+        // The fast path accepts printable ASCII only, so the UTF-8 check below cannot fail when it succeeds.
+        let scan = YAMLPreScanner.scan(bytes)
+        let withinLimits = scan.depth <= limits.maxDepth && !scan.hasAliasOrComplexKey
+        if withinLimits, let value = BlockYAMLParser.parse(bytes, limits: limits) { return .success(value) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(.syntax("yaml: invalid leading UTF-8 octet"))
         }
-        let scan = YAMLPreScanner.scan(bytes)
         if scan.depth > limits.maxDepth { return .failure(.limit(LimitMessage.depth(limits.maxDepth))) }
         if scan.hasAliasOrComplexKey {
             return .failure(.limit("yaml: aliases and complex values are not supported as mapping keys"))
         }
+        return decodeWithYams(text, limits: limits)
+    }
+
+    /// The general path: Yams composes the node tree, `convert` turns it into a `ManifestValue`.
+    static func decodeWithYams(_ text: String, limits: ManifestLimits) -> Result<ManifestValue, DecodeFailure> {
         let node: Node?
         do {
             // Only the first document of a piece is read (go-yaml behaviour).

@@ -50,7 +50,7 @@ public struct BlobCache: Sendable {
     public func store(_ data: Data, digest: Digest) {
         guard let writer = try? CacheWriter(cache: self, digest: digest) else { return }
         do {
-            try data.withUnsafeBytes { try writer.append($0) }
+            data.withUnsafeBytes { writer.append($0) }
             try writer.commit()
         } catch {
             writer.discard()
@@ -128,6 +128,8 @@ public final class CacheWriter: @unchecked Sendable {
     private let handle: FileHandle
     private var hasher = DigestHasher()
     private var finished = false
+    /// Set when writing failed (a full disk): hashing goes on, so a reader can still verify, but nothing is published.
+    private var writeFailed = false
 
     init(cache: BlobCache, digest: Digest) throws {
         self.cache = cache
@@ -149,16 +151,29 @@ public final class CacheWriter: @unchecked Sendable {
         }
     }
 
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
+    /// Hashes and writes; a write error only costs the cache entry (see `writeFailed`).
+    func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         hasher.update(bytes)
-        try handle.write(contentsOf: Data(bytes))
+        guard !writeFailed else { return }
+        do {
+            try handle.write(contentsOf: Data(bytes))
+        } catch {
+            writeFailed = true
+        }
     }
+
+    /// The digest of everything appended so far (the download verifies with it, so bytes are hashed once).
+    var contentDigest: Digest { hasher.finalize() }
 
     /// Publishes the entry if the content hashes to the digest; otherwise discards it and says so.
     func commit() throws {
         finished = true
         try? handle.close()
+        guard !writeFailed else {
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw RegistryError(.io, "writing blob \(digest) into the cache failed; nothing was cached")
+        }
         let actual = hasher.finalize()
         guard digest.algorithm != "sha256" || actual == digest else {
             try? FileManager.default.removeItem(atPath: temporaryPath)

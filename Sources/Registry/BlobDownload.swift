@@ -90,17 +90,11 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
             pendingOffset = 0
         }
         let count = min(destination.count, pending.count - pendingOffset)
-        try pending.withUnsafeBytes { raw in
+        pending.withUnsafeBytes { raw in
             let slice = UnsafeRawBufferPointer(rebasing: raw[pendingOffset..<(pendingOffset + count)])
             destination.copyMemory(from: slice)
-            hasher.update(slice)
-            do {
-                try cacheWriter?.append(slice)
-            } catch {
-                // A full disk only costs the cache entry, never the scan.
-                cacheWriter?.discard()
-                cacheWriter = nil
-            }
+            // Hash once: the cache writer's hash doubles as the download's check when there is a writer.
+            if let cacheWriter { cacheWriter.append(slice) } else { hasher.update(slice) }
         }
         pendingOffset += count
         delivered += Int64(count)
@@ -118,7 +112,7 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
             throw RegistryError(.digestMismatch, "\(what) ended after \(delivered) bytes; its descriptor states \(expectedSize)")
         }
         if digest.algorithm == "sha256" {
-            let actual = hasher.finalize()
+            let actual = cacheWriter?.contentDigest ?? hasher.finalize()
             guard actual == digest else {
                 cacheWriter?.discard()
                 throw RegistryError(.digestMismatch, "\(what) arrived with content hashing to \(actual); refusing it")

@@ -149,7 +149,7 @@ extension RegistryClient {
             do {
                 let response = try await openBlob(repository, digest: descriptor.digest, offset: 0)
                 for try await chunk in response.body {
-                    try chunk.withUnsafeReadableBytes { try writer.append($0) }
+                    chunk.withUnsafeReadableBytes { writer.append($0) }
                 }
                 try writer.commit()
                 return cache.path(for: descriptor.digest)

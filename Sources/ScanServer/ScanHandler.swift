@@ -72,7 +72,10 @@ struct ScanHandler: Sendable {
         metrics.scanned(results)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: KubesecJSON.encode(results) + "\n")))
+        var json = KubesecJSON.encodeBytes(results)
+        json.append(UInt8(ascii: "\n"))
+        let body = ByteBuffer(bytes: json)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
     static let formPrefix = Array("file=".utf8)

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ManifestLint
 import Metrics
@@ -19,6 +20,7 @@ public struct ServerMetrics: Sendable {
 
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
+    private let instruments = InstrumentCache()
 
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -32,10 +34,14 @@ public struct ServerMetrics: Sendable {
     }
 
     func request(route: String, status: Int, duration: Duration) {
-        Counter(label: Self.requests, dimensions: [("route", route), ("status", String(status))], factory: factory).increment()
         let (seconds, attoseconds) = duration.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        Metrics.Timer(label: Self.duration, dimensions: [("route", route)], factory: factory).recordNanoseconds(nanoseconds)
+        let (counter, timer) = instruments.request(route: route, status: status) {
+            (Metrics.Counter(label: Self.requests, dimensions: [("route", route), ("status", String(status))], factory: factory),
+             Metrics.Timer(label: Self.duration, dimensions: [("route", route)], factory: factory))
+        }
+        counter.increment()
+        timer.recordNanoseconds(nanoseconds)
     }
 
     func scanned(_ results: [KubesecResult]) {
@@ -44,13 +50,20 @@ public struct ServerMetrics: Sendable {
             objects[Self.classify(result), default: 0] += 1
         }
         for (result, count) in objects {
-            Counter(label: Self.objects, dimensions: [("result", result)], factory: factory).increment(by: count)
+            counter(Self.objects, "result", result).increment(by: count)
         }
         let critical = results.reduce(0) { $0 + $1.scoring.critical.count }
         let passed = results.reduce(0) { $0 + $1.scoring.passed.count }
         let advise = results.reduce(0) { $0 + $1.scoring.advise.count }
         for (classification, count) in [("critical", critical), ("passed", passed), ("advise", advise)] where count > 0 {
-            Counter(label: Self.findings, dimensions: [("classification", classification)], factory: factory).increment(by: count)
+            counter(Self.findings, "classification", classification).increment(by: count)
+        }
+    }
+
+    /// A counter with one label, made once (the series appears in `/metrics` on first use, as before).
+    private func counter(_ label: String, _ dimension: String, _ value: String) -> Metrics.Counter {
+        instruments.counter(label: label, value: value) {
+            Metrics.Counter(label: label, dimensions: [(dimension, value)], factory: factory)
         }
     }
 
@@ -59,6 +72,41 @@ public struct ServerMetrics: Sendable {
         if !result.valid { return "invalid" }
         if result.message == KubesecScanner.notSupportedMessage { return "unsupported" }
         return result.score < 0 ? "failed" : "passed"
+    }
+}
+
+/// The swift-metrics handles already made, by label and dimension values. Making one goes through the
+/// Prometheus registry's lock, name and label sanitising and lookups, which every request would otherwise pay.
+final class InstrumentCache: @unchecked Sendable {
+    // @unchecked: the dictionaries are only touched with `lock` held; the handles themselves are thread-safe.
+    private struct Key: Hashable {
+        let label: String
+        let value: String
+        let status: Int
+    }
+
+    private let lock = NSLock()
+    private var counters: [Key: Metrics.Counter] = [:]
+    private var requests: [Key: (Metrics.Counter, Metrics.Timer)] = [:]
+
+    func counter(label: String, value: String, make: () -> Metrics.Counter) -> Metrics.Counter {
+        let key = Key(label: label, value: value, status: 0)
+        lock.lock()
+        defer { lock.unlock() }
+        if let counter = counters[key] { return counter }
+        let counter = make()
+        counters[key] = counter
+        return counter
+    }
+
+    func request(route: String, status: Int, make: () -> (Metrics.Counter, Metrics.Timer)) -> (Metrics.Counter, Metrics.Timer) {
+        let key = Key(label: "", value: route, status: status)
+        lock.lock()
+        defer { lock.unlock() }
+        if let pair = requests[key] { return pair }
+        let pair = make()
+        requests[key] = pair
+        return pair
     }
 }
 
