@@ -174,6 +174,7 @@ struct BlockYAMLParser {
             let next = lines[current]
             if next.indent > parentIndent { return try node(indent: next.indent, depth: depth) }
             if sequenceAtSameIndent && next.indent == parentIndent && isSequenceEntry(next) {
+                try count(depth: depth)
                 return try sequence(indent: parentIndent, depth: depth)
             }
         }
