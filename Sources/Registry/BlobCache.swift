@@ -1,4 +1,7 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 public import OCIModel
 
 /// Blobs by digest on disk, so a second scan of an image downloads nothing.
@@ -155,11 +158,14 @@ public final class CacheWriter: @unchecked Sendable {
     func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         hasher.update(bytes)
-        guard !writeFailed else { return }
-        do {
-            try handle.write(contentsOf: Data(bytes))
-        } catch {
-            writeFailed = true
+        guard !writeFailed, let base = bytes.baseAddress else { return }
+        // Straight from the caller's buffer to the file, without an intermediate Data.
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(handle.fileDescriptor, base + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { writeFailed = true; return }
+            offset += written
         }
     }
 

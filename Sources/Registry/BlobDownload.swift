@@ -5,32 +5,28 @@ import NIOHTTP1
 import OCIImage
 import OCIModel
 
-/// A blob streamed from the registry into a synchronous reader (the layer pipeline), verified as it goes and teed into
-/// the blob cache. The download runs as a task; the reader blocks on a bounded buffer, so memory stays small whatever
-/// the blob size. A connection lost part-way is resumed with a `Range` request from the last byte received.
+/// A blob streamed from the registry into a synchronous reader (the layer pipeline), verified and teed into the blob
+/// cache by the download task, so the reader's thread (the inflater, the critical path) only copies bytes. The reader
+/// blocks on a bounded buffer, so memory stays small whatever the blob size. A connection lost part-way is resumed
+/// with a `Range` request from the last byte received. The reader sees end-of-stream only after the content hashed
+/// to the digest; a mismatch is an error instead.
 ///
 /// The reader must not run on the task's own executor: `LayerReader` reads registry blobs on dedicated threads.
 final class BlobDownload: ByteStream, @unchecked Sendable {
-    // @unchecked: `hasher`, `delivered` and `cacheWriter` belong to the reading thread; the buffer is shared under its lock.
+    // @unchecked: `delivered`, `pending` and `finished` belong to the reading thread; the buffer is shared under its lock.
     private let buffer: ChunkBuffer
     private let producer: Task<Void, Never>
-    private let digest: Digest
     private let expectedSize: Int64?
     private let what: String
-    private var hasher = DigestHasher()
     private var delivered: Int64 = 0
-    private var pending: [UInt8] = []
-    private var pendingOffset = 0
-    private var cacheWriter: CacheWriter?
+    private var pending = ByteBuffer()
     private var finished = false
 
     init(client: RegistryClient, repository: Repository, digest: Digest, expectedSize: Int64?, capacity: Int = 8 << 20) {
         let buffer = ChunkBuffer(capacity: capacity)
         self.buffer = buffer
-        self.digest = digest
         self.expectedSize = expectedSize
         self.what = "blob \(digest) of \(repository)"
-        self.cacheWriter = client.cache.flatMap { try? CacheWriter(cache: $0, digest: digest) }
         let retry = client.transport.configuration.retry
         producer = Task {
             await Self.produce(client: client, repository: repository, digest: digest, retry: retry, into: buffer)
@@ -40,12 +36,14 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
     deinit {
         producer.cancel()
         buffer.close()
-        cacheWriter?.discard()
     }
 
-    /// Downloads into `buffer`, resuming after connection failures up to the retry policy's attempts.
+    /// Downloads into `buffer`, hashing (and caching) what it hands over, resuming after connection failures up to
+    /// the retry policy's attempts.
     private static func produce(client: RegistryClient, repository: Repository, digest: Digest, retry: RetryPolicy,
                                 into buffer: ChunkBuffer) async {
+        let writer = client.cache.flatMap { try? CacheWriter(cache: $0, digest: digest) }
+        var hasher = DigestHasher()
         var received: Int64 = 0
         var failures = 0
         while true {
@@ -53,27 +51,41 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
                 let response = try await client.openBlob(repository, digest: digest, offset: received)
                 var skip: Int64 = 0
                 if received > 0 && response.status.code == 200 { skip = received }  // no Range support: drop what we have
-                for try await chunk in response.body {
-                    var view = chunk.readableBytesView[...]
+                for try await var chunk in response.body {
                     if skip > 0 {
-                        let dropped = min(Int64(view.count), skip)
-                        view = view.dropFirst(Int(dropped))
-                        skip -= dropped
+                        let dropped = Int(min(Int64(chunk.readableBytes), skip))
+                        chunk.moveReaderIndex(forwardBy: dropped)
+                        skip -= Int64(dropped)
                     }
-                    guard !view.isEmpty else { continue }
-                    let open = await buffer.push(Array(view))
-                    guard open else { return }
-                    received += Int64(view.count)
+                    let count = chunk.readableBytes
+                    guard count > 0 else { continue }
+                    chunk.withUnsafeReadableBytes { bytes in
+                        if let writer { writer.append(bytes) } else { hasher.update(bytes) }
+                    }
+                    // The buffer itself is handed over: no copy between the network and the reader.
+                    guard await buffer.push(chunk) else {
+                        writer?.discard()
+                        return
+                    }
+                    received += Int64(count)
                 }
-                buffer.finish(nil)
+                let actual = writer?.contentDigest ?? hasher.finalize()
+                if digest.algorithm == "sha256", actual != digest {
+                    writer?.discard()
+                    buffer.finish(RegistryError(.digestMismatch, "blob \(digest) of \(repository) arrived with content hashing to \(actual); refusing it"))
+                } else {
+                    try? writer?.commit()
+                    buffer.finish(nil)
+                }
                 return
             } catch {
                 failures += 1
                 let transient = (error as? RegistryError).map { $0.code == .unreachable } ?? true
-                if Task.isCancelled || buffer.isClosed { return }
+                if Task.isCancelled || buffer.isClosed { writer?.discard(); return }
                 guard transient, failures < retry.attempts else {
                     let registryError = (error as? RegistryError)
                         ?? RegistryError(.unreachable, "downloading blob \(digest) of \(repository) failed after \(received) bytes: \(error)")
+                    writer?.discard()
                     buffer.finish(registryError)
                     return
                 }
@@ -84,19 +96,15 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
 
     func read(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !finished, destination.count > 0 else { return 0 }
-        if pendingOffset >= pending.count {
+        if pending.readableBytes == 0 {
             guard let next = try buffer.pop() else { return try finish() }
             pending = next
-            pendingOffset = 0
         }
-        let count = min(destination.count, pending.count - pendingOffset)
-        pending.withUnsafeBytes { raw in
-            let slice = UnsafeRawBufferPointer(rebasing: raw[pendingOffset..<(pendingOffset + count)])
-            destination.copyMemory(from: slice)
-            // Hash once: the cache writer's hash doubles as the download's check when there is a writer.
-            if let cacheWriter { cacheWriter.append(slice) } else { hasher.update(slice) }
+        let count = min(destination.count, pending.readableBytes)
+        pending.withUnsafeReadableBytes { raw in
+            destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<count]))
         }
-        pendingOffset += count
+        pending.moveReaderIndex(forwardBy: count)
         delivered += Int64(count)
         if let expectedSize, delivered > expectedSize {
             throw RegistryError(.digestMismatch, "\(what) is longer than the \(expectedSize) bytes its descriptor states; refusing it")
@@ -104,23 +112,11 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
         return count
     }
 
-    /// At the end: the content must hash to the digest before the reader sees end-of-stream.
+    /// The producer has verified the digest before ending the stream; the length is checked here.
     private func finish() throws -> Int {
         finished = true
         if let expectedSize, delivered != expectedSize {
-            cacheWriter?.discard()
             throw RegistryError(.digestMismatch, "\(what) ended after \(delivered) bytes; its descriptor states \(expectedSize)")
-        }
-        if digest.algorithm == "sha256" {
-            let actual = cacheWriter?.contentDigest ?? hasher.finalize()
-            guard actual == digest else {
-                cacheWriter?.discard()
-                throw RegistryError(.digestMismatch, "\(what) arrived with content hashing to \(actual); refusing it")
-            }
-        }
-        if let writer = cacheWriter {
-            cacheWriter = nil
-            try? writer.commit()
         }
         return 0
     }
@@ -130,7 +126,7 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
 final class ChunkBuffer: @unchecked Sendable {
     // @unchecked: every field is guarded by `condition`.
     private let condition = NSCondition()
-    private var chunks: [[UInt8]] = []
+    private var chunks: [ByteBuffer] = []
     private var head = 0
     private var bytes = 0
     private let capacity: Int
@@ -152,7 +148,7 @@ final class ChunkBuffer: @unchecked Sendable {
     private enum PushOutcome { case appended, full, closed }
 
     /// Adds a chunk, waiting (without blocking a thread) while the buffer is full; false once the reader has gone.
-    func push(_ chunk: [UInt8]) async -> Bool {
+    func push(_ chunk: ByteBuffer) async -> Bool {
         while true {
             switch append(chunk) {
             case .appended: return true
@@ -162,13 +158,13 @@ final class ChunkBuffer: @unchecked Sendable {
         }
     }
 
-    private func append(_ chunk: [UInt8]) -> PushOutcome {
+    private func append(_ chunk: ByteBuffer) -> PushOutcome {
         condition.lock()
         defer { condition.unlock() }
         if closed { return .closed }
         guard bytes < capacity else { return .full }
         chunks.append(chunk)
-        bytes += chunk.count
+        bytes += chunk.readableBytes
         condition.signal()
         return .appended
     }
@@ -194,13 +190,13 @@ final class ChunkBuffer: @unchecked Sendable {
     }
 
     /// The next chunk, blocking until one arrives; nil at the end.
-    func pop() throws -> [UInt8]? {
+    func pop() throws -> ByteBuffer? {
         condition.lock()
         while head >= chunks.count && !ended { condition.wait() }
         if head < chunks.count {
             let chunk = chunks[head]
             head += 1
-            bytes -= chunk.count
+            bytes -= chunk.readableBytes
             if head > 64 { chunks.removeFirst(head); head = 0 }
             let producer = waitingProducer
             waitingProducer = nil
