@@ -60,9 +60,11 @@ let package = Package(
         .target(name: "DockerfileLint", dependencies: ["OCIModel"], swiftSettings: strictSettings),
         // Kubernetes JSON schemas (bundled, compressed) and a JSON Schema validator with kubeconform's messages.
         .target(name: "KubeSchema", dependencies: ["Compression"], swiftSettings: strictSettings),
-        .target(name: "ManifestLint", dependencies: ["OCIModel", "KubeSchema", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        // The pre-scan that keeps hostile YAML (deep nesting, alias keys) away from Yams' recursive composer.
+        .target(name: "YAMLGuard", swiftSettings: strictSettings),
+        .target(name: "ManifestLint", dependencies: ["OCIModel", "KubeSchema", "YAMLGuard", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
         // Registry credentials: docker config.json, credential helpers, pull secrets, kubectl-identical Secret YAML.
-        .target(name: "RegistryCredentials", dependencies: ["OCIModel", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        .target(name: "RegistryCredentials", dependencies: ["OCIModel", "YAMLGuard", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
         // OCI distribution client: auth, manifests, blobs, push, retries, blob cache; a registry as an image source.
         .target(
             name: "Registry",

@@ -1,3 +1,4 @@
+import YAMLGuard
 import Foundation
 import Yams
 

@@ -1,3 +1,4 @@
+import YAMLGuard
 import Foundation
 import Yams
 
@@ -57,7 +58,7 @@ enum DocumentReader {
 
     static func yamlDocuments(_ bytes: [UInt8], limits: CredentialLimits) throws(Failure) -> [DocumentValue] {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .syntax("not valid UTF-8") }
-        let scan = YAMLGuard.scan(bytes)
+        let scan = YAMLPreScanner.scan(bytes)
         if scan.depth > limits.maxDepth { throw .limit("nested deeper than \(limits.maxDepth) levels") }
         if scan.hasAliasOrComplexKey { throw .limit("aliases and complex values are not supported as mapping keys") }
         var documents: [DocumentValue] = []

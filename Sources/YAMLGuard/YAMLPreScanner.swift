@@ -1,13 +1,16 @@
-/// A cheap, conservative pass over YAML text run before the (recursive) composer, so that hostile
+/// A cheap, conservative pass over YAML text run before Yams' (recursive) composer, shared by every YAML reader
+/// (manifests, pull secrets), so that hostile
 /// nesting cannot exhaust the stack and alias-valued keys cannot trigger exponential hashing.
 /// It over-estimates depth rather than under-estimating it.
-struct YAMLPreScanner {
-    struct Result: Equatable {
-        var depth: Int
-        var hasAliasOrComplexKey: Bool
+public struct YAMLPreScanner {
+    public struct Result: Equatable, Sendable {
+        /// Nesting depth, counting indentation levels, `- ` markers and open flow brackets.
+        public var depth: Int
+        /// An alias (`*name`) or an explicit `? ` key was used as a mapping key.
+        public var hasAliasOrComplexKey: Bool
     }
 
-    static func scan(_ bytes: [UInt8]) -> Result {
+    public static func scan(_ bytes: [UInt8]) -> Result {
         var result = Result(depth: 0, hasAliasOrComplexKey: false)
         var indentStack: [Int] = []
         var flowDepth = 0
