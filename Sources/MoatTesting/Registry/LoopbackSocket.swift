@@ -11,9 +11,9 @@ import Darwin
 /// `docker-registry` cannot be told "port 0, then tell me which port", so the harness picks a port
 /// by binding port 0, reading it back and closing. Another process may grab it before the registry
 /// binds; callers retry on that (see ``RegistryServer``).
-enum LoopbackSocket {
+public enum LoopbackSocket {
     /// A TCP port that was free on `address` a moment ago.
-    static func freePort(on address: String = "127.0.0.1") throws -> Int {
+    public static func freePort(on address: String = "127.0.0.1") throws -> Int {
         let descriptor = try openSocket()
         defer { close(descriptor) }
         var socketAddress = try makeAddress(address, port: 0)
