@@ -77,6 +77,28 @@ import Testing
         #expect(insecureRefused.stderr.contains("--insecure-registry"), "\(insecureRefused.stderr)")
     }
 
+    @Test func concurrentPullsShareOneCache() async throws {
+        let images = try MoatCLI.images()
+        let registry = try await RegistryServer.start(.plain)
+        defer { Task { await registry.stop() } }
+        try await Skopeo().push(ociLayout: images + "/minbase.oci", to: registry.endpoint, repository: "shared/minbase")
+        let cache = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let arguments = ["image", "\(registry.host)/shared/minbase:latest", "--insecure-registry", registry.host,
+                         "--scanners", "footprint", "--format", "json"]
+        let runs = try await withThrowingTaskGroup(of: MoatRun.self) { group in
+            for _ in 0..<3 { group.addTask { try MoatCLI.run(arguments, cacheDirectory: cache) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(runs.count == 3)
+        #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.stderr))")
+        #expect(Set(runs.map(\.stdout)).count == 1, "three processes sharing the cache produce the same report")
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: cache + "/blobs/tmp")) ?? []
+        #expect(leftovers.isEmpty, "temporary files left in the shared cache: \(leftovers)")
+        let layer = try #require(try RegistryFixtureDigests.layers(of: images + "/minbase.oci").first)
+        #expect(FileManager.default.fileExists(atPath: cache + "/blobs/sha256/" + layer))
+    }
+
     @Test func notAReferenceSaysWhatToDo() throws {
         let run = try MoatCLI.run(["image", "Not A Ref"])
         #expect(run.status != 0)
@@ -116,5 +138,16 @@ private func sha256Hex(_ data: Data) -> String {
 
         let untrusted = try MoatCLI.run(["secret", "check", work + "/good.yaml"])
         #expect(untrusted.status == 3, "an unknown CA makes the registry unreachable, not the credential wrong: \(untrusted.stdout)")
+    }
+}
+
+/// The layer digests (hex) of an OCI layout's only image.
+enum RegistryFixtureDigests {
+    static func layers(of layout: String) throws -> [String] {
+        let index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: URL(fileURLWithPath: layout + "/index.json")))
+        let manifestDigest = try #require(index.manifests.first?.digest)
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(
+            fileURLWithPath: "\(layout)/blobs/sha256/\(manifestDigest.hex)")))
+        return manifest.layers.map(\.digest.hex)
     }
 }
