@@ -9,6 +9,13 @@ public import Foundation
 public protocol ByteStream: AnyObject {
     /// Fills up to `buffer.count` bytes; returns 0 at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// True when the stream itself ends with an error unless its bytes hash to the expected sha256 digest (a registry
+    /// download), so a reader need not hash them again.
+    var verifiesDigest: Bool { get }
+}
+
+extension ByteStream {
+    public var verifiesDigest: Bool { false }
 }
 
 /// An open file shared by many readers; `pread` lets layers of one archive be read in parallel without seeking.

@@ -57,6 +57,9 @@ public final class LayerPipeline<Visitor: ContentVisitor>: ChunkSink, @unchecked
     private var consumerError: (any Error)?
     private var consumerDone: DispatchSemaphore?
     private(set) var result: LayerScan<Visitor>?
+    /// The source verified the blob digest itself (a registry download): compressed bytes are not hashed again.
+    /// Set before the first chunk.
+    var blobVerifiedUpstream = false
 
     /// Bytes handed to the consumer thread at once; big enough to make the hand-off cost negligible.
     static var batchBytes: Int { 1 << 20 }
@@ -119,7 +122,7 @@ public final class LayerPipeline<Visitor: ContentVisitor>: ChunkSink, @unchecked
     private func process(_ chunk: UnsafeRawBufferPointer) throws {
         guard let decompressor else { return }
         if let channel {
-            if !channel.send(.stored(Array(chunk))) { try rethrowConsumerError() }
+            if !blobVerifiedUpstream, !channel.send(.stored(Array(chunk))) { try rethrowConsumerError() }
         } else {
             blobHasher.update(bufferPointer: chunk)
         }
@@ -194,7 +197,8 @@ public final class LayerPipeline<Visitor: ContentVisitor>: ChunkSink, @unchecked
         }
         let blobDigest = OCIModel.Digest(sha256Hex: blobHasher.finalize().hexString)
         let diffID = compression == .none ? blobDigest : OCIModel.Digest(sha256Hex: diffHasher.finalize().hexString)
-        if let expected = layer.digest, expected.algorithm == "sha256", expected != blobDigest {
+        let blobHashed = !(blobVerifiedUpstream && channel != nil)
+        if blobHashed, let expected = layer.digest, expected.algorithm == "sha256", expected != blobDigest {
             throw ImageError(.digestMismatch,
                 "\(layer.label): blob digest mismatch: the manifest says \(expected), the content hashes to \(blobDigest); the image is corrupt or was tampered with")
         }

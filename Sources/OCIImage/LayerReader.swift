@@ -54,7 +54,9 @@ public struct LayerReader: Sendable {
                 group.addTask {
                     let read: @Sendable () throws -> LayerScan<Visitor> = {
                         let pipeline = LayerPipeline(layer: layer, visitor: makeVisitor(layer), limits: limits)
-                        try pump(try store.open(layer.blobPath), into: pipeline)
+                        let stream = try store.open(layer.blobPath)
+                        pipeline.blobVerifiedUpstream = stream.verifiesDigest && layer.digest?.algorithm == "sha256"
+                        try pump(stream, into: pipeline)
                         guard let result = pipeline.result else { throw ImageError(.io, "\(layer.label) produced no result") }
                         return result
                     }

@@ -21,12 +21,15 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
     private var delivered: Int64 = 0
     private var pending = ByteBuffer()
     private var finished = false
+    /// The download task refuses content that does not hash to a sha256 digest before ending the stream.
+    let verifiesDigest: Bool
 
     init(client: RegistryClient, repository: Repository, digest: Digest, expectedSize: Int64?, capacity: Int = 8 << 20) {
         let buffer = ChunkBuffer(capacity: capacity)
         self.buffer = buffer
         self.expectedSize = expectedSize
         self.what = "blob \(digest) of \(repository)"
+        self.verifiesDigest = digest.algorithm == "sha256"
         let retry = client.transport.configuration.retry
         producer = Task {
             await Self.produce(client: client, repository: repository, digest: digest, retry: retry, into: buffer)
@@ -94,22 +97,34 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
         }
     }
 
+    /// Fills as much of `destination` as the chunks already downloaded allow (network chunks are small; the layer
+    /// pipeline works best on large pieces), blocking only when nothing is buffered yet.
     func read(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !finished, destination.count > 0 else { return 0 }
-        if pending.readableBytes == 0 {
-            guard let next = try buffer.pop() else { return try finish() }
-            pending = next
+        var filled = 0
+        while filled < destination.count {
+            if pending.readableBytes == 0 {
+                if filled == 0 {
+                    guard let next = try buffer.pop() else { return try finish() }
+                    pending = next
+                } else {
+                    guard let next = buffer.popIfReady() else { break }
+                    pending = next
+                }
+            }
+            let count = min(destination.count - filled, pending.readableBytes)
+            pending.withUnsafeReadableBytes { raw in
+                UnsafeMutableRawBufferPointer(rebasing: destination[filled..<(filled + count)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<count]))
+            }
+            pending.moveReaderIndex(forwardBy: count)
+            filled += count
         }
-        let count = min(destination.count, pending.readableBytes)
-        pending.withUnsafeReadableBytes { raw in
-            destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<count]))
-        }
-        pending.moveReaderIndex(forwardBy: count)
-        delivered += Int64(count)
+        delivered += Int64(filled)
         if let expectedSize, delivered > expectedSize {
             throw RegistryError(.digestMismatch, "\(what) is longer than the \(expectedSize) bytes its descriptor states; refusing it")
         }
-        return count
+        return filled
     }
 
     /// The producer has verified the digest before ending the stream; the length is checked here.
@@ -194,12 +209,7 @@ final class ChunkBuffer: @unchecked Sendable {
         condition.lock()
         while head >= chunks.count && !ended { condition.wait() }
         if head < chunks.count {
-            let chunk = chunks[head]
-            head += 1
-            bytes -= chunk.readableBytes
-            if head > 64 { chunks.removeFirst(head); head = 0 }
-            let producer = waitingProducer
-            waitingProducer = nil
+            let (chunk, producer) = dequeueLocked()
             condition.unlock()
             producer?.resume()
             return chunk
@@ -208,6 +218,31 @@ final class ChunkBuffer: @unchecked Sendable {
         condition.unlock()
         if let failure { throw failure }
         return nil
+    }
+
+    /// The next chunk if one is already buffered; nil (without waiting) otherwise, and at the end.
+    func popIfReady() -> ByteBuffer? {
+        condition.lock()
+        guard head < chunks.count else {
+            condition.unlock()
+            return nil
+        }
+        let (chunk, producer) = dequeueLocked()
+        condition.unlock()
+        producer?.resume()
+        return chunk
+    }
+
+    /// Takes the head chunk (the lock is held); the producer it returns, if waiting for room, is resumed by the
+    /// caller once the lock is released.
+    private func dequeueLocked() -> (ByteBuffer, CheckedContinuation<Void, Never>?) {
+        let chunk = chunks[head]
+        head += 1
+        bytes -= chunk.readableBytes
+        if head > 64 { chunks.removeFirst(head); head = 0 }
+        let producer = waitingProducer
+        waitingProducer = nil
+        return (chunk, producer)
     }
 
     /// The reader is gone: wake and stop the producer.

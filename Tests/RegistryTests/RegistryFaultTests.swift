@@ -90,6 +90,30 @@ import Testing
         }
     }
 
+    @Test func refusesABlobThatDoesNotHashToItsDigest() async throws {
+        try await withProxy { _, proxy, reference in
+            try proxy.inject(FaultRule(.corruptBody, method: "GET", path: .blobs))
+            let cache = RegistryFixture.temporaryCache()
+            defer { cache.clean() }
+            let client = try RegistryClient(configuration: RegistryConfiguration(insecureRegistries: [proxy.host],
+                                                                                 retry: RetryPolicy(attempts: 1)), cache: cache)
+            // The config is a blob too: either it or the first layer is refused.
+            let error = await #expect(throws: (any Error).self) {
+                let image = try await RegistryImageSource(client: client).open(try ImageReference(parsing: reference), platform: nil)
+                _ = try await LayerReader().read(image) { _ in NoVisitor() }
+            }
+            #expect("\(error.map { "\($0)" } ?? "")".contains("hash"), "\(String(describing: error))")
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: cache.directory + "/sha256")) ?? []
+            for name in entries {
+                let content = try Data(contentsOf: URL(fileURLWithPath: cache.directory + "/sha256/" + name))
+                #expect(Digest.sha256(of: content).hex == name, "a cached blob must hash to its name: \(name)")
+            }
+            let layers = try RegistryFixture.layoutLayerDigests(try RegistryFixture.images() + "/scratch.oci")
+            #expect(layers.allSatisfy { !entries.contains($0.hex) }, "the corrupted layer was not cached")
+            await client.shutdown()
+        }
+    }
+
     @Test func neverForwardsAuthorizationToAnotherHost() async throws {
         let credentials = BasicCredentials(username: "carol", password: "c4rol-pass")
         try await withProxy(requiredCredentials: credentials) { _, proxy, reference in

@@ -42,6 +42,13 @@ enum RegistryFixture {
     }
 
     static func digest(of data: Data) -> Digest { Digest.sha256(of: data) }
+
+    /// The layer digests of an OCI layout's only image.
+    static func layoutLayerDigests(_ path: String) throws -> [Digest] {
+        let manifestDigest = try layoutDigest(path)
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(path)/blobs/sha256/\(manifestDigest.hex)"))
+        return try JSONDecoder().decode(Manifest.self, from: data).layers.map(\.digest)
+    }
 }
 
 import LayerFS
