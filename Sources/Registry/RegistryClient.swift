@@ -67,7 +67,8 @@ public final class RegistryClient: Sendable {
     public func fetchManifest(_ repository: Repository, reference: String) async throws -> FetchedManifest {
         let pinned = try? Digest(parsing: reference)
         if let pinned, let cached = cache?.data(for: pinned, limit: Self.manifestLimit) {
-            let type = (try? JSONDecoder().decode(ManifestProbe.self, from: cached))?.mediaType ?? MediaType.ociManifest
+            let probe = try? JSONDecoder().decode(ManifestProbe.self, from: cached)
+            let type = probe?.mediaType ?? Self.inferType(probe) ?? MediaType.ociManifest
             return FetchedManifest(data: cached, mediaType: type, digest: pinned)
         }
         var request = RegistryRequest(.GET, manifestPath(repository, reference), scope: pullScope(repository))
@@ -120,26 +121,6 @@ public final class RegistryClient: Sendable {
         return try await transport.send(request, host: repository.apiHost)
     }
 
-    /// Tags of a repository, following `Link` pagination.
-    public func tags(_ repository: Repository) async throws -> [String] {
-        var tags: [String] = []
-        var target: String? = "/v2/\(repository.path)/tags/list?n=1000"
-        var pages = 0
-        while let next = target, pages < 1000 {
-            pages += 1
-            let response = try await transport.send(RegistryRequest(.GET, next, scope: pullScope(repository)), host: repository.apiHost)
-            let link = response.headers.first(name: "Link")
-            let body = try await Self.collect(response, limit: 16 << 20, what: "tag list of \(repository)")
-            struct TagList: Decodable { var tags: [String]? }
-            guard let list = try? JSONDecoder().decode(TagList.self, from: body) else {
-                throw RegistryError(.invalidResponse, "\(repository): the tag list is not valid JSON")
-            }
-            tags += list.tags ?? []
-            target = link.flatMap(Self.nextLink)
-        }
-        return tags
-    }
-
     // MARK: Paths and helpers
 
     func manifestPath(_ repository: Repository, _ reference: String) -> String {
@@ -163,13 +144,6 @@ public final class RegistryClient: Sendable {
         if probe.manifests != nil { return MediaType.ociIndex }
         if probe.config != nil { return MediaType.ociManifest }
         return nil
-    }
-
-    /// `</v2/x/tags/list?n=100&last=y>; rel="next"` → the target.
-    static func nextLink(_ header: String) -> String? {
-        guard header.contains("rel=\"next\"") || header.contains("rel=next"),
-              let open = header.firstIndex(of: "<"), let close = header.firstIndex(of: ">"), open < close else { return nil }
-        return String(header[header.index(after: open)..<close])
     }
 
     static func collect(_ response: HTTPClientResponse, limit: Int, what: String) async throws -> Data {

@@ -132,11 +132,7 @@ final class RegistryTransport: Sendable {
                 http.headers.add(name: "Authorization", value: authorization)
             }
             if withBody, let makeBody = request.body { http.body = makeBody() }
-            if configuration.isInsecure(targetAuthority) {
-                var tls = TLSConfiguration.makeClientConfiguration()
-                tls.certificateVerification = .none
-                http.tlsConfiguration = tls
-            }
+            if configuration.isInsecure(targetAuthority) { http.tlsConfiguration = Self.unverifiedTLS }
             let response: HTTPClientResponse
             do {
                 let limit: TimeAmount = probing && sameOrigin && parsed.scheme == "https"
@@ -165,17 +161,20 @@ final class RegistryTransport: Sendable {
         throw RegistryError(.invalidResponse, "\(host): more than 5 redirects for \(request.target)")
     }
 
+    /// TLS without certificate checks, only for hosts named with `--insecure-registry`.
+    static var unverifiedTLS: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
+        return tls
+    }
+
     /// Sends a request that must not carry registry credentials (token endpoints handle their own).
     func sendPlain(_ http: HTTPClientRequest) async throws -> HTTPClientResponse {
         var http = http
         http.headers.replaceOrAdd(name: "User-Agent", value: configuration.userAgent)
         if let url = URL(string: http.url), let host = url.host {
             let authority = url.port.map { "\(host):\($0)" } ?? host
-            if configuration.isInsecure(authority) {
-                var tls = TLSConfiguration.makeClientConfiguration()
-                tls.certificateVerification = .none
-                http.tlsConfiguration = tls
-            }
+            if configuration.isInsecure(authority) { http.tlsConfiguration = Self.unverifiedTLS }
         }
         do {
             return try await client.execute(http, timeout: .seconds(configuration.readTimeout + configuration.connectTimeout))

@@ -15,8 +15,6 @@ public struct RetryPolicy: Sendable, Equatable {
         self.maximumDelay = maximumDelay
     }
 
-    public static let none = RetryPolicy(attempts: 1)
-
     /// Seconds to wait before attempt `attempt + 1` (attempt counts from 1).
     func backoff(after attempt: Int) -> Double {
         min(maximumDelay, initialDelay * pow(2, Double(attempt - 1)))

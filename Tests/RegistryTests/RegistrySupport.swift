@@ -14,13 +14,13 @@ enum RegistryFixture {
 
     /// A client for `host` with the given credentials, a fresh cache and quick retries.
     static func client(insecure: [String] = [], caFile: String? = nil, credentials: (any CredentialSource)? = nil,
-                       cache: Bool = true, attempts: Int = 3, configure: (inout RegistryConfiguration) -> Void = { _ in }) throws -> RegistryClient {
+                       attempts: Int = 3, configure: (inout RegistryConfiguration) -> Void = { _ in }) throws -> RegistryClient {
         var configuration = RegistryConfiguration(insecureRegistries: Set(insecure), caFiles: caFile.map { [$0] } ?? [],
                                                   credentials: credentials ?? CredentialChain([]),
                                                   retry: RetryPolicy(attempts: attempts, initialDelay: 0.05, maximumDelay: 5),
                                                   connectTimeout: 5, readTimeout: 20)
         configure(&configuration)
-        return try RegistryClient(configuration: configuration, cache: cache ? temporaryCache() : nil)
+        return try RegistryClient(configuration: configuration, cache: temporaryCache())
     }
 
     static func temporaryCache() -> BlobCache {
