@@ -19,7 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -79,6 +79,32 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Sigstore key material: cosign's encrypted key files (scrypt + NaCl secretbox), PEM keys, signing and verifying.
+        .target(
+            name: "SigstoreKeys",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Sigstore trust material checked offline: Rekor signed entry timestamps, Fulcio-style certificate chains and identities.
+        .target(
+            name: "SigstoreTrust",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // cosign-compatible image signatures: payloads, `.sig` tags, Sigstore bundles as OCI referrers, the verifier.
+        .target(
+            name: "ImageSigning",
+            dependencies: ["OCIModel", "OCIImage", "Registry", "SigstoreKeys", "SigstoreTrust", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ScanServer",
             dependencies: [
@@ -109,7 +135,7 @@ let package = Package(
             name: "moat",
             dependencies: [
                 "OCIModel", "OCIImage", "LayerFS", "ImageAnalysis", "Reporting", "Scanner", "VulnDB", "VulnMatch", "SBOM", "Inventory", "ManifestLint", "DockerfileLint", "ScanServer",
-                "KubeSchema", "Registry", "RegistryCredentials",
+                "KubeSchema", "Registry", "RegistryCredentials", "ImageSigning", "SigstoreKeys", "SigstoreTrust",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -149,6 +175,9 @@ let package = Package(
         .testTarget(name: "KubeSchemaTests", dependencies: ["KubeSchema"], swiftSettings: strictSettings),
         .testTarget(name: "RegistryCredentialsTests", dependencies: ["RegistryCredentials", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryCredentials", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
+        .testTarget(name: "SigstoreKeysTests", dependencies: ["SigstoreKeys", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "SigstoreTrustTests", dependencies: ["SigstoreTrust", "MoatTesting", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: strictSettings),
+        .testTarget(name: "ImageSigningTests", dependencies: ["ImageSigning", "SigstoreKeys", "SigstoreTrust", "Registry", "MoatTesting", "OCIImage", "OCIModel"], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat", "OCIModel"], swiftSettings: strictSettings),
     ]

