@@ -60,6 +60,12 @@ public enum OCILayout {
         return try image(for: chosen.0, names: chosen.2, store: store, source: source, format: format)
     }
 
+    /// `sha256-<64 hex>`, optionally with cosign's `.sig`, `.att` or `.sbom` suffix.
+    public static func isCosignTag(_ name: String) -> Bool {
+        let base = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
+        return base.hasPrefix("sha256-") && base.count == 71 && base.dropFirst(7).allSatisfy(\.isHexDigit)
+    }
+
     /// Walks indexes (nested up to 8 deep) to the image manifests, skipping attestations.
     static func collect(_ descriptors: [Descriptor], store: any BlobStore, source: String, depth: Int, names: [String],
                         into candidates: inout [(Descriptor, Platform?, [String])]) throws {
@@ -67,6 +73,9 @@ public enum OCILayout {
         for descriptor in descriptors {
             if descriptor.annotations?["vnd.docker.reference.type"] == "attestation-manifest" { continue }
             if descriptor.platform?.os == "unknown" { continue }
+            // Signatures, attestations and other artifacts stored beside the image (cosign's `sha256-<hex>.sig` tags,
+            // OCI 1.1 artifacts) are not images to analyse.
+            if descriptor.artifactType != nil || (descriptor.annotations?[refNameKey].map(isCosignTag) ?? false) { continue }
             let refNames = names + [descriptor.annotations?[refNameKey], descriptor.annotations?["io.containerd.image.name"]].compactMap { $0 }
             if MediaType.isIndex(descriptor.mediaType) {
                 let data = try readBlob(descriptor, store: store, source: source)

@@ -6,6 +6,8 @@ public struct Manifest: Codable, Hashable, Sendable {
     public var layers: [Descriptor]
     public var annotations: [String: String]?
     public var subject: Descriptor?
+    /// OCI 1.1: what kind of artifact a manifest that is not an image holds (a Sigstore bundle, an SBOM).
+    public var artifactType: String?
 
     public init(mediaType: String = MediaType.ociManifest, config: Descriptor, layers: [Descriptor], annotations: [String: String]? = nil) {
         self.schemaVersion = 2

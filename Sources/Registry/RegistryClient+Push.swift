@@ -125,6 +125,11 @@ extension RegistryClient {
     /// Puts a manifest under a tag or its digest; returns the digest the registry stored it as.
     @discardableResult
     public func pushManifest(_ repository: Repository, reference: String, data: Data, mediaType: String) async throws -> Digest {
+        try await putManifest(repository, reference: reference, data: data, mediaType: mediaType).digest
+    }
+
+    func putManifest(_ repository: Repository, reference: String, data: Data,
+                     mediaType: String) async throws -> (digest: Digest, headers: HTTPHeaders) {
         var request = RegistryRequest(.PUT, manifestPath(repository, reference), scope: pushScope(repository), accepted: [201])
         request.headers = [("Content-Type", mediaType), ("Content-Length", String(data.count))]
         request.followRedirects = false
@@ -135,7 +140,7 @@ extension RegistryClient {
         if let stored = response.headers.first(name: "Docker-Content-Digest").flatMap({ try? Digest(parsing: $0) }), stored != actual {
             throw RegistryError(.digestMismatch, "\(repository):\(reference): the registry stored the manifest as \(stored), but it hashes to \(actual)")
         }
-        return actual
+        return (actual, response.headers)
     }
 
     /// Downloads a blob into the cache (verified) without a synchronous reader, for copies from a registry.

@@ -11,6 +11,12 @@ public struct FetchedManifest: Sendable {
     public var digest: Digest
 
     public var isIndex: Bool { MediaType.isIndex(mediaType) }
+
+    public init(data: Data, mediaType: String, digest: Digest) {
+        self.data = data
+        self.mediaType = mediaType
+        self.digest = digest
+    }
 }
 
 /// The OCI distribution API (pull and push) over one `RegistryTransport`.
