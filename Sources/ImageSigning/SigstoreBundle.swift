@@ -94,6 +94,17 @@ public struct DSSEEnvelope: Codable, Sendable, Equatable {
         /// Base64 signature over `preAuthenticationEncoding`.
         public var sig: String
         public var keyid: String?
+
+        public init(sig: String, keyid: String?) {
+            self.sig = sig
+            self.keyid = keyid
+        }
+    }
+
+    public init(payload: String, payloadType: String, signatures: [Signature]) {
+        self.payload = payload
+        self.payloadType = payloadType
+        self.signatures = signatures
     }
 
     public static let inTotoPayloadType = "application/vnd.in-toto+json"
