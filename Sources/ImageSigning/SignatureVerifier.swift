@@ -82,7 +82,7 @@ public struct SignatureVerifier: Sendable {
                             source: SignatureSource, notes: inout [String]) async throws -> VerifiedSignature {
         let rekor = try checkRekorBundle(annotations[CosignFormat.rekorBundleAnnotation], payload: payload, signature: signature, notes: &notes)
         let signer = try await checkSigner(signature: signature, over: payload, certificatePEM: annotations[CosignFormat.certificateAnnotation],
-                                           chainPEM: annotations[CosignFormat.chainAnnotation], loggedKeyPEM: rekor?.entry.publicKeyPEM,
+                                           chainPEM: annotations[CosignFormat.chainAnnotation], loggedEntry: rekor?.entry,
                                            time: rekor?.time)
         let claims: SimpleSigningPayload
         do {
@@ -125,8 +125,15 @@ public struct SignatureVerifier: Sendable {
     }
 
     /// Verifies the signature with the certificate (keyless) or with one of the keys; returns who signed.
-    func checkSigner(signature: Data, over message: Data, certificatePEM: String?, chainPEM: String?, loggedKeyPEM: String?,
+    func checkSigner(signature: Data, over message: Data, certificatePEM: String?, chainPEM: String?, loggedEntry: HashedRekordEntry?,
                      time: Date?) async throws -> String {
+        let loggedKey = try loggedEntry.map { entry in
+            do {
+                return try entry.subjectPublicKeyInfoDER()
+            } catch {
+                throw Rejection("its Rekor entry records no usable key or certificate: \(error)")
+            }
+        }
         if let certificatePEM, let requirement = policy.certificates {
             let certificate: VerifiedCertificate
             do {
@@ -145,7 +152,7 @@ public struct SignatureVerifier: Sendable {
             guard key.isValidSignature(signature, for: message) else {
                 throw Rejection("the signature does not verify with the certificate's key")
             }
-            if let loggedKeyPEM, !PEMComparison.sameCertificate(loggedKeyPEM, certificatePEM) {
+            if let loggedKey, loggedKey != certificate.subjectPublicKeyInfoDER {
                 throw Rejection("its Rekor entry records a different certificate")
             }
             return "certificate for \(certificate.identity)" + (certificate.issuer.map { " issued by \($0)" } ?? "")
@@ -159,7 +166,7 @@ public struct SignatureVerifier: Sendable {
             throw Rejection(count == 1 ? "the signature does not verify with the key given"
                 : "the signature does not verify with any of the \(count) keys given")
         }
-        if let loggedKeyPEM, (try? VerificationKey(pem: loggedKeyPEM)) != key {
+        if let loggedKey, (try? VerificationKey(subjectPublicKeyInfoDER: loggedKey)) != key {
             throw Rejection("its Rekor entry records a different key")
         }
         return "key \(key.hint)"
@@ -201,7 +208,7 @@ public struct SignatureVerifier: Sendable {
         for signature in signatures {
             do {
                 signer = try await checkSigner(signature: signature, over: signed, certificatePEM: bundle.certificatePEM,
-                                               chainPEM: bundle.chainPEM, loggedKeyPEM: nil, time: time)
+                                               chainPEM: bundle.chainPEM, loggedEntry: nil, time: time)
                 break
             } catch let rejection as Rejection {
                 lastRejection = rejection
@@ -240,31 +247,16 @@ public struct SignatureVerifier: Sendable {
             notes.append("carries a Rekor entry that was not verified (no Rekor public key given: --rekor-key or --trusted-root)")
             return nil
         }
-        guard let body = Data(base64Encoded: entry.canonicalizedBody), let time = Int64(entry.integratedTime),
-              let index = Int64(entry.logIndex), let logID = Data(base64Encoded: entry.logId.keyId),
-              let promise = entry.inclusionPromise, let set = Data(base64Encoded: promise.signedEntryTimestamp) else {
-            throw Rejection("the bundle's Rekor entry is malformed")
+        guard let time = Int64(entry.integratedTime), let promise = entry.inclusionPromise else {
+            throw Rejection("the bundle's Rekor entry is malformed (integratedTime \(entry.integratedTime))")
         }
         do {
-            _ = try SignedEntryTimestamp.verify(body: body, integratedTime: time, logIndex: index,
-                                                logID: logID.map { String(format: "%02x", $0) }.joined(), signature: set,
-                                                keys: policy.rekorKeys)
+            _ = try SignedEntryTimestamp.verify(canonicalizedBody: entry.canonicalizedBody, integratedTime: entry.integratedTime,
+                                                logIndex: entry.logIndex, logKeyID: entry.logId.keyId,
+                                                signedEntryTimestamp: promise.signedEntryTimestamp, keys: policy.rekorKeys)
         } catch {
             throw Rejection("its Rekor entry does not verify: \(error)")
         }
         return Date(timeIntervalSince1970: TimeInterval(time))
-    }
-}
-
-/// Compares PEM texts by their DER content (line breaks and headers may differ between writers).
-enum PEMComparison {
-    static func der(_ pem: String) -> Data? {
-        let body = pem.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }.joined()
-        return Data(base64Encoded: body)
-    }
-
-    static func sameCertificate(_ lhs: String, _ rhs: String) -> Bool {
-        guard let left = der(lhs), let right = der(rhs) else { return false }
-        return left == right
     }
 }

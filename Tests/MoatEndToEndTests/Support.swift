@@ -36,7 +36,8 @@ enum MoatCLI {
     }
 
     /// Runs moat with the cache directory `cacheDirectory` (default: an empty one, so no user database leaks in).
-    static func run(_ arguments: [String], cacheDirectory: String? = nil, stdin: String? = nil) throws -> MoatRun {
+    static func run(_ arguments: [String], cacheDirectory: String? = nil, stdin: String? = nil,
+                    environment extra: [String: String] = [:]) throws -> MoatRun {
         let binary = try binary()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -58,6 +59,7 @@ enum MoatCLI {
         }
         var environment = ProcessInfo.processInfo.environment
         environment["MOAT_CACHE_DIR"] = cacheDirectory ?? directory + "/cache"
+        environment.merge(extra) { $1 }
         process.environment = environment
         process.standardOutput = out
         process.standardError = err

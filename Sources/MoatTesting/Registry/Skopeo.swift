@@ -31,12 +31,12 @@ public struct Skopeo: Sendable {
     }
 
     /// `skopeo copy SOURCE docker://HOST/REPOSITORY:TAG` for any source transport
-    /// (`oci:…`, `docker-archive:…`, `oci-archive:…`).
+    /// (`oci:…`, `docker-archive:…`, `oci-archive:…`); `allPlatforms` keeps a whole index (`--all`).
     public func copy(
         from source: String, to endpoint: RegistryEndpoint, repository: String, tag: String = "latest",
-        credentials: BasicCredentials? = nil
+        credentials: BasicCredentials? = nil, allPlatforms: Bool = false
     ) async throws {
-        var arguments = ["--insecure-policy", "copy", "--quiet", "--retry-times", "0"]
+        var arguments = ["--insecure-policy", "copy", "--quiet", "--retry-times", "0"] + (allPlatforms ? ["--all"] : [])
         arguments += Self.connectionArguments(endpoint, credentials: credentials, prefix: "--dest-")
         arguments += [source, endpoint.reference(repository, tag)]
         _ = try await run(arguments, what: "push \(source) to \(endpoint.host)/\(repository):\(tag)")
