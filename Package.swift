@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryCredentials", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
         .testTarget(name: "SigstoreKeysTests", dependencies: ["SigstoreKeys", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "SigstoreTrustTests", dependencies: ["SigstoreTrust", "MoatTesting", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: strictSettings),
-        .testTarget(name: "ImageSigningTests", dependencies: ["ImageSigning", "SigstoreKeys", "SigstoreTrust", "Registry", "MoatTesting", "OCIImage", "OCIModel"], swiftSettings: strictSettings),
+        .testTarget(name: "ImageSigningTests", dependencies: ["ImageSigning", "SigstoreKeys", "SigstoreTrust", "Registry", "MoatTesting", "OCIImage", "OCIModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat", "OCIModel"], swiftSettings: strictSettings),
     ]

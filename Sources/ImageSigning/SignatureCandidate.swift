@@ -79,9 +79,10 @@ enum SignatureCollector {
         guard let signature = Data(base64Encoded: encoded), !signature.isEmpty else {
             return .unreadable("the \(CosignFormat.signatureAnnotation) annotation is not base64")
         }
-        let identity = "\(layer.digest) \(encoded)"
+        let annotations = (layer.annotations ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let identity = ([layer.digest.description] + annotations).joined(separator: "\n")
         if let first = seen[identity] {
-            return .unreadable("a duplicate of layer \(first) (same payload and signature)")
+            return .unreadable("a duplicate of layer \(first) (same payload, signature and annotations)")
         }
         seen[identity] = number
         guard layer.size >= 0, layer.size <= blobLimit else {

@@ -1,5 +1,6 @@
 public import Foundation
 public import OCIModel
+import SigstoreKeys
 
 /// A Sigstore bundle (`application/vnd.dev.sigstore.bundle.v0.3+json`) as cosign v3 stores it for an image: a DSSE
 /// envelope over an in-toto statement naming the image digest, and the material to verify it.
@@ -73,13 +74,13 @@ public struct SigstoreBundle: Codable, Sendable, Equatable {
     /// The leaf certificate (PEM) of a keyless bundle, from `certificate` or the first of `x509CertificateChain`.
     public var certificatePEM: String? {
         let raw = verificationMaterial.certificate?.rawBytes ?? verificationMaterial.x509CertificateChain?.certificates.first?.rawBytes
-        return raw.flatMap { Data(base64Encoded: $0) }.map { PEMText.encode($0, type: "CERTIFICATE") }
+        return raw.flatMap { Data(base64Encoded: $0) }.map { PEMDocument.encode(type: "CERTIFICATE", der: $0) }
     }
 
     /// The intermediate and root certificates of a `x509CertificateChain` (PEM), if any.
     public var chainPEM: String? {
         guard let rest = verificationMaterial.x509CertificateChain?.certificates.dropFirst(), !rest.isEmpty else { return nil }
-        return rest.compactMap { Data(base64Encoded: $0.rawBytes) }.map { PEMText.encode($0, type: "CERTIFICATE") }.joined()
+        return rest.compactMap { Data(base64Encoded: $0.rawBytes) }.map { PEMDocument.encode(type: "CERTIFICATE", der: $0) }.joined()
     }
 }
 
@@ -146,20 +147,5 @@ public struct InTotoStatement: Codable, Sendable, Equatable {
         self.subject = [Subject(name: name, digest: [digest.algorithm: digest.hex])]
         self.predicateType = CosignFormat.signPredicateType
         self.predicate = Predicate(annotations: annotations)
-    }
-}
-
-/// PEM armour for DER bytes (64-character lines).
-enum PEMText {
-    static func encode(_ der: Data, type: String) -> String {
-        let base64 = der.base64EncodedString()
-        var lines: [String] = []
-        var start = base64.startIndex
-        while start < base64.endIndex {
-            let end = base64.index(start, offsetBy: 64, limitedBy: base64.endIndex) ?? base64.endIndex
-            lines.append(String(base64[start..<end]))
-            start = end
-        }
-        return "-----BEGIN \(type)-----\n" + lines.joined(separator: "\n") + "\n-----END \(type)-----\n"
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import ImageSigning
 import OCIModel
@@ -26,6 +27,10 @@ import Testing
         let stranger = try await fixture.verify([SigningKey.generate().publicKey])
         #expect(!stranger.passed)
         #expect(stranger.reasons().contains("does not verify with the key given"))
+        let otherCurve = try VerificationKey(subjectPublicKeyInfoDER: P384.Signing.PrivateKey().publicKey.derRepresentation)
+        let wrongCurve = try await fixture.verify([otherCurve])
+        #expect(!wrongCurve.passed, "a P-384 key does not verify a P-256 signature")
+        #expect(wrongCurve.reasons().contains("does not verify with the key given"))
 
         let unsigned = try await SignatureVerifier(policy: fixture.policy([key.publicKey], check: .repository("registry.example.com/team/other")))
             .verify(fixture.other)
