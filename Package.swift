@@ -105,6 +105,11 @@ let package = Package(
             dependencies: ["OCIModel", "OCIImage", "Registry", "SigstoreKeys", "SigstoreTrust", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // Admission policy: the policy file (registries, digests, tags, signatures, vulnerabilities, footprint), its
+        // component-wise image patterns and the decision engine over facts gathered about each image.
+        .target(name: "ImagePolicy", dependencies: ["OCIModel", "YAMLGuard", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        // Kubernetes admission wire formats: ImageReview, AdmissionReview v1, pod specs of every workload kind, JSONPatch.
+        .target(name: "Admission", dependencies: ["OCIModel"], swiftSettings: strictSettings),
         .target(
             name: "ScanServer",
             dependencies: [
@@ -178,6 +183,8 @@ let package = Package(
         .testTarget(name: "SigstoreKeysTests", dependencies: ["SigstoreKeys", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "SigstoreTrustTests", dependencies: ["SigstoreTrust", "MoatTesting", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: strictSettings),
         .testTarget(name: "ImageSigningTests", dependencies: ["ImageSigning", "SigstoreKeys", "SigstoreTrust", "Registry", "MoatTesting", "OCIImage", "OCIModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
+        .testTarget(name: "ImagePolicyTests", dependencies: ["ImagePolicy", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
+        .testTarget(name: "AdmissionTests", dependencies: ["Admission", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat", "OCIModel"], swiftSettings: strictSettings),
     ]

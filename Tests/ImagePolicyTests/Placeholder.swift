@@ -1,0 +1,3 @@
+import Testing
+
+@Test func ImagePolicyPlaceholder() { #expect(Bool(true)) }
