@@ -21,9 +21,9 @@ public struct SimpleSigningPayload: Sendable, Equatable {
     /// Go `json.Marshal` of cosign's payload struct: fixed field order, no whitespace, no trailing newline.
     public var bytes: Data {
         let optionalText = optional.map { $0.isEmpty ? "{}" : GoJSON.object($0) } ?? "null"
-        let text = "{\"critical\":{\"identity\":{\"docker-reference\":\(GoJSON.string(dockerReference))},"
-            + "\"image\":{\"docker-manifest-digest\":\(GoJSON.string(manifestDigest.description))},"
-            + "\"type\":\(GoJSON.string(type))},\"optional\":\(optionalText)}"
+        let text = "{\"critical\":{\"identity\":{\"docker-reference\":\(GoJSON.quote(dockerReference))},"
+            + "\"image\":{\"docker-manifest-digest\":\(GoJSON.quote(manifestDigest.description))},"
+            + "\"type\":\(GoJSON.quote(type))},\"optional\":\(optionalText)}"
         return Data(text.utf8)
     }
 

@@ -1,3 +1,5 @@
+import OCIModel
+
 /// One entry of `scoring.critical` / `passed` / `advise`.
 public struct KubesecRuleResult: Codable, Sendable, Equatable {
     public var id: String
@@ -111,17 +113,17 @@ public enum KubesecJSON {
     /// A single report without indentation (Go's `json.Marshal`), as used for in-toto products.
     public static func encodeCompact(_ result: KubesecResult) -> String {
         var fields = [
-            "\"object\":" + quote(result.object),
+            "\"object\":" + GoJSON.quote(result.object),
             "\"valid\":" + (result.valid ? "true" : "false"),
-            "\"fileName\":" + quote(result.fileName),
+            "\"fileName\":" + GoJSON.quote(result.fileName),
         ]
-        if !result.message.isEmpty { fields.append("\"message\":" + quote(result.message)) }
+        if !result.message.isEmpty { fields.append("\"message\":" + GoJSON.quote(result.message)) }
         fields.append("\"score\":\(result.score)")
         var lists: [String] = []
         for (name, list) in [("critical", result.scoring.critical), ("passed", result.scoring.passed), ("advise", result.scoring.advise)]
         where !list.isEmpty {
             let entries = list.map {
-                "{\"id\":\(quote($0.id)),\"selector\":\(quote($0.selector)),\"reason\":\(quote($0.reason)),\"points\":\($0.points)}"
+                "{\"id\":\(GoJSON.quote($0.id)),\"selector\":\(GoJSON.quote($0.selector)),\"reason\":\(GoJSON.quote($0.reason)),\"points\":\($0.points)}"
             }
             lists.append("\"\(name)\":[" + entries.joined(separator: ",") + "]")
         }
@@ -134,7 +136,7 @@ public enum KubesecJSON {
         func append(_ text: String) { out.append(contentsOf: text.utf8) }
         func field(_ name: String, _ text: String) {
             append(name)
-            appendQuoted(text, to: &out)
+            GoJSON.appendQuoted(text, to: &out)
             append(",\n")
         }
         append("  {\n")
@@ -171,64 +173,4 @@ public enum KubesecJSON {
         append("  }")
     }
 
-    /// `quote(text)` appended to `out`.
-    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-        if needsEscaping(text) {
-            out.append(contentsOf: quote(text).utf8)
-        } else {
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: text.utf8)
-            out.append(UInt8(ascii: "\""))
-        }
-    }
-
-    /// Go `encoding/json` string escaping with HTML escaping on (the default).
-    public static func quote(_ text: String) -> String {
-        // Most texts (rule ids, selectors, reasons) need no escaping: copy them whole.
-        if !needsEscaping(text) { return "\"" + text + "\"" }
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    /// True when `quote` has to rewrite some byte of `text` (a plain loop over the UTF-8 storage).
-    private static func needsEscaping(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            for byte in bytes where needsEscape(byte) { return true }
-            return false
-        }
-    }
-
-    /// Bytes that `quote` rewrites: controls, `"`, backslash, HTML's `<`, `>`, `&`, and 0xE2, the lead byte of U+2028 and U+2029.
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x00..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0xE2:
-            return true
-        default:
-            return false
-        }
-    }
 }

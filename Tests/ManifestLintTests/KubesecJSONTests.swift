@@ -97,18 +97,6 @@ struct KubesecJSONTests {
         #expect(KubesecJSON.encode([]) == "[]")
     }
 
-    @Test(arguments: [
-        ("a\"b\\c", #""a\"b\\c""#),
-        ("<x>&y", #""\u003cx\u003e\u0026y""#),
-        ("line\nnext\ttab\r", #""line\nnext\ttab\r""#),
-        ("\u{01}\u{08}\u{0C}", #""\u0001\b\f""#),
-        ("héllo ✓", "\"héllo ✓\""),
-        ("\u{2028}", #""\u2028""#),
-    ])
-    func goStringEscaping(_ input: String, _ expected: String) {
-        #expect(KubesecJSON.quote(input) == expected)
-    }
-
     @Test func codableUsesKubesecFieldNamesAndOmitsEmptyLists() throws {
         let result = KubesecResult(object: "Pod/p.default", valid: true, fileName: "f", message: "m", score: 1,
                                    scoring: KubesecScoring(passed: [KubesecRuleResult(id: "A", selector: "s", reason: "r", points: 1)]))
