@@ -14,18 +14,27 @@ struct ScanHandler: Sendable {
     let maxBodySize: Int
     let options: KubesecScanOptions
     let metrics: ServerMetrics
+    let webhooks: (any WebhookHandler)?
 
     /// The low-cardinality route label for metrics.
     static func route(for path: String) -> String {
         switch path {
-        case "/healthz", "/metrics", "/scan": return path
+        case "/healthz", "/readyz", "/metrics", "/scan", "/imagepolicy", "/validate", "/mutate": return path
         default: return "/"
         }
     }
 
     func respond(to request: Request) async -> Response {
-        switch request.uri.path {
+        let path = request.uri.path
+        if let webhooks, webhooks.paths.contains(path) {
+            return request.method == .post ? await webhook(request, path: path, handler: webhooks)
+                : Self.text(.methodNotAllowed, "\(path) answers POST only\n")
+        }
+        switch path {
         case "/healthz":
+            return Self.text(.ok, "OK\n")
+        case "/readyz":
+            if let webhooks, await !webhooks.isReady() { return Self.text(.serviceUnavailable, "not ready\n") }
             return Self.text(.ok, "OK\n")
         case "/metrics":
             var headers = HTTPFields()
@@ -76,6 +85,25 @@ struct ScanHandler: Sendable {
         json.append(UInt8(ascii: "\n"))
         let body = ByteBuffer(bytes: json)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    func webhook(_ request: Request, path: String, handler: any WebhookHandler) async -> Response {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodySize {
+            return Self.tooLarge()
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodySize)
+        } catch is NIOTooManyBytesError {
+            return Self.tooLarge()
+        } catch {
+            return Self.text(.badRequest, "\(error)\n")
+        }
+        let reply = await handler.respond(path: path, body: buffer)
+        var headers = HTTPFields()
+        headers[.contentType] = reply.contentType
+        return Response(status: HTTPResponse.Status(code: reply.status), headers: headers,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 
     static let formPrefix = Array("file=".utf8)

@@ -111,6 +111,8 @@ public struct ScanServerConfiguration: Sendable {
     public var logger: Logger
     /// Called once the socket is bound, with the actual port (useful with port 0).
     public var onServerRunning: (@Sendable (_ port: Int) async -> Void)?
+    /// Admission webhooks answered beside the scan API; nil serves only kubesec's API.
+    public var webhooks: (any WebhookHandler)?
 
     public static let defaultMaxBodySize = 2 << 20
 
@@ -195,7 +197,8 @@ public enum ScanServer {
         options.yamlErrors = .abortRun
         options.limits.maxInputBytes = min(options.limits.maxInputBytes, configuration.maxBodySize)
         KubesecScanner.prepareSchemaValidation(options)
-        let handler = ScanHandler(maxBodySize: configuration.maxBodySize, options: options, metrics: metrics)
+        let handler = ScanHandler(maxBodySize: configuration.maxBodySize, options: options, metrics: metrics,
+                                  webhooks: configuration.webhooks)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         for method in ScanHandler.methods {
