@@ -1,6 +1,6 @@
 public import OCIModel
 /// Configuration for the optional image rules.
-public struct ImagePolicy: Sendable, Equatable {
+public struct ImageRuleSettings: Sendable, Equatable {
     /// Registries (and optional repository prefixes) images may come from. Empty disables `ImageRegistryNotAllowed`.
     public var allowedRegistries: [RegistryPattern]
     /// Registries that do not need `imagePullSecrets`; any other registry is treated as private.
@@ -11,7 +11,7 @@ public struct ImagePolicy: Sendable, Equatable {
     ]
 
     /// Entries that cannot be parsed are dropped.
-    public init(allowedRegistries: [String] = [], publicRegistries: [String] = ImagePolicy.defaultPublicRegistries) {
+    public init(allowedRegistries: [String] = [], publicRegistries: [String] = ImageRuleSettings.defaultPublicRegistries) {
         self.allowedRegistries = allowedRegistries.compactMap(RegistryPattern.init)
         self.publicRegistries = publicRegistries.compactMap(RegistryPattern.init)
     }
@@ -53,7 +53,7 @@ public enum ImageRules {
         return reference.tag == nil && reference.digest == nil || reference.tag == "latest" ? "Always" : "IfNotPresent"
     }
 
-    public static func rules(policy: ImagePolicy) -> [KubesecRule] {
+    public static func rules(policy: ImageRuleSettings) -> [KubesecRule] {
         [
             KubesecRule(
                 id: "ImageWithoutDigest", selector: "containers[] .image @sha256",

@@ -7,7 +7,7 @@ public struct KubesecScanOptions: Sendable {
     public var ruleIDs: [String]?
     /// Adds the image rules (`ImageRules.all`). Off by default so output stays kubesec-compatible.
     public var includeImageChecks: Bool
-    public var imagePolicy: ImagePolicy
+    public var imagePolicy: ImageRuleSettings
     public var limits: ManifestLimits
     public var yamlErrors: YAMLErrorPolicy
     /// Schema validation before scoring, as kubesec runs kubeconform (§4). nil turns it off
@@ -17,7 +17,7 @@ public struct KubesecScanOptions: Sendable {
     public init(
         ruleIDs: [String]? = nil,
         includeImageChecks: Bool = false,
-        imagePolicy: ImagePolicy = ImagePolicy(),
+        imagePolicy: ImageRuleSettings = ImageRuleSettings(),
         limits: ManifestLimits = .default,
         yamlErrors: YAMLErrorPolicy = .reportDocument,
         schemaValidator: KubernetesSchemaValidator? = .bundled

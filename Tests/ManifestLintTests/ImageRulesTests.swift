@@ -37,12 +37,12 @@ struct ImageRulesTests {
 
     static func options(_ ids: [String]) -> KubesecScanOptions {
         KubesecScanOptions(ruleIDs: ids, includeImageChecks: true,
-                           imagePolicy: ImagePolicy(allowedRegistries: ["docker.io/library", "myregistry.io"]))
+                           imagePolicy: ImageRuleSettings(allowedRegistries: ["docker.io/library", "myregistry.io"]))
     }
 
     @Test(arguments: cases)
     func imageRule(_ test: Case) throws {
-        let rule = try #require(ImageRules.rules(policy: ImagePolicy()).first { $0.id == test.id })
+        let rule = try #require(ImageRules.rules(policy: ImageRuleSettings()).first { $0.id == test.id })
         let result = try Fixture.single(test.yaml, options: Self.options([test.id]))
         #expect(result.score == (test.matches ? rule.points : 0))
         #expect(Fixture.ids(result.scoring.critical) == (test.matches ? [test.id] : []))

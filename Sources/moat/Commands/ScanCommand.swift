@@ -70,7 +70,7 @@ struct ScanCommand: ParsableCommand {
         var options = KubesecScanOptions()
         options.ruleIDs = rules.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         options.includeImageChecks = checks == "all"
-        options.imagePolicy = ImagePolicy(allowedRegistries: allowedRegistries.flatMap { $0.split(separator: ",").map(String.init) })
+        options.imagePolicy = ImageRuleSettings(allowedRegistries: allowedRegistries.flatMap { $0.split(separator: ",").map(String.init) })
         options.yamlErrors = keepGoing ? .reportDocument : .abortRun
         options.schemaValidator = try schemas.validator()
         var results: [KubesecResult] = []

@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         var options = KubesecScanOptions()
         options.includeImageChecks = checks == "all"
-        options.imagePolicy = ImagePolicy(allowedRegistries: allowedRegistries.flatMap { $0.split(separator: ",").map(String.init) })
+        options.imagePolicy = ImageRuleSettings(allowedRegistries: allowedRegistries.flatMap { $0.split(separator: ",").map(String.init) })
         options.schemaValidator = try schemas.validator()
 
         var tls: TLSFiles?
