@@ -208,23 +208,15 @@ public enum ScanServer {
         return router
     }
 
+    /// The server's TLS configuration; the certificate and key are re-read when their files change.
     static func loadTLS(_ files: TLSFiles) throws(ScanServerError) -> TLSConfiguration {
-        let chain: [NIOSSLCertificate]
-        do {
-            chain = try NIOSSLCertificate.fromPEMFile(files.certificateChainPath)
-        } catch {
-            throw .tls("cannot read TLS certificate \(files.certificateChainPath): \(error)")
-        }
-        guard !chain.isEmpty else { throw .tls("no PEM certificate in \(files.certificateChainPath)") }
-        let key: NIOSSLPrivateKey
-        do {
-            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
-        } catch {
-            throw .tls("cannot read TLS private key \(files.privateKeyPath): \(error)")
-        }
-        return TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { NIOSSLCertificateSource.certificate($0) },
-            privateKey: NIOSSLPrivateKeySource.privateKey(key)
+        let reloader = try CertificateReloader(files: files)
+        let (chain, key) = try CertificateReloader.load(files)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) },
+            privateKey: .privateKey(key)
         )
+        configuration.sslContextCallback = reloader.callback
+        return configuration
     }
 }

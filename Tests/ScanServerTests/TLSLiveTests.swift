@@ -63,6 +63,49 @@ struct TLSLiveTests {
         #expect(after.status != 0)
     }
 
+    @Test("a renewed certificate is served to new connections without a restart; a broken one keeps the old")
+    func certificateReload() async throws {
+        let directory = try LiveTLS.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cert = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        func issue(_ name: String) async throws {
+            let openssl = try await LiveTLS.run("openssl", [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=\(name)",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", key + ".new", "-out", cert + ".new",
+            ])
+            try #require(openssl.status == 0, "openssl failed: \(openssl.output)")
+            // Replace both files by rename, as a Secret volume update does.
+            _ = rename(key + ".new", key)
+            _ = rename(cert + ".new", cert)
+        }
+        try await issue("first")
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let configuration = ScanServerConfiguration(
+            listen: ListenAddress(host: "127.0.0.1", port: 0),
+            tls: TLSFiles(certificateChainPath: cert, privateKeyPath: key),
+            onServerRunning: { port in portContinuation.yield(port) }
+        )
+        let app = try ScanServer.buildApplication(configuration: configuration)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: configuration.logger))
+        let server = Task { try await group.run() }
+        defer { server.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        func subject() async throws -> String {
+            try await LiveTLS.run("sh", ["-c", "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -subject"]).output
+        }
+        #expect(try await subject().contains("CN = first"))
+        try await issue("second")
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(try await subject().contains("CN = second"), "the renewed certificate is served")
+        try Data("not a certificate".utf8).write(to: URL(fileURLWithPath: cert))
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(try await subject().contains("CN = second"), "a broken file keeps the previous certificate in service")
+        await group.triggerGracefulShutdown()
+        _ = await server.result
+    }
+
     @Test("unreadable certificate or key files are reported")
     func badFiles() throws {
         let configuration = ScanServerConfiguration(
