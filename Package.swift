@@ -110,6 +110,18 @@ let package = Package(
         .target(name: "ImagePolicy", dependencies: ["OCIModel", "YAMLGuard", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
         // Kubernetes admission wire formats: ImageReview, AdmissionReview v1, pod specs of every workload kind, JSONPatch.
         .target(name: "Admission", dependencies: ["OCIModel"], swiftSettings: strictSettings),
+        // The admission webhooks of `moat serve` and `moat policy check`: policy decisions over facts gathered from the
+        // registry, the signature verifier and the scanner, cached; audit log and metrics.
+        .target(
+            name: "AdmissionService",
+            dependencies: [
+                "Admission", "ImagePolicy", "ImageSigning", "SigstoreKeys", "Registry", "Scanner", "ImageAnalysis", "VulnDB", "VulnMatch", "Inventory",
+                "OCIImage", "OCIModel", "ScanServer", "ManifestLint",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ScanServer",
             dependencies: [
@@ -140,7 +152,7 @@ let package = Package(
             name: "moat",
             dependencies: [
                 "OCIModel", "OCIImage", "LayerFS", "ImageAnalysis", "Reporting", "Scanner", "VulnDB", "VulnMatch", "SBOM", "Inventory", "ManifestLint", "DockerfileLint", "ScanServer",
-                "KubeSchema", "Registry", "RegistryCredentials", "ImageSigning", "SigstoreKeys", "SigstoreTrust",
+                "KubeSchema", "Registry", "RegistryCredentials", "ImageSigning", "SigstoreKeys", "SigstoreTrust", "ImagePolicy", "Admission", "AdmissionService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -185,6 +197,7 @@ let package = Package(
         .testTarget(name: "ImageSigningTests", dependencies: ["ImageSigning", "SigstoreKeys", "SigstoreTrust", "Registry", "MoatTesting", "OCIImage", "OCIModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .testTarget(name: "ImagePolicyTests", dependencies: ["ImagePolicy", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
+        .testTarget(name: "AdmissionServiceTests", dependencies: ["AdmissionService", "ImagePolicy", "Admission", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat", "OCIModel"], swiftSettings: strictSettings),
     ]

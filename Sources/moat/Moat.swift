@@ -15,7 +15,7 @@ struct Moat: AsyncParsableCommand {
         the application and its runtime dependencies.
         """,
         version: version,
-        subcommands: [ImageCommand.self, SBOMCommand.self, DBCommand.self, ScanCommand.self, LintCommand.self, ServeCommand.self, SecretCommand.self, CopyCommand.self, GenerateKeyPairCommand.self, SignCommand.self, VerifyCommand.self, CacheCommand.self, RulesCommand.self]
+        subcommands: [ImageCommand.self, SBOMCommand.self, DBCommand.self, ScanCommand.self, LintCommand.self, ServeCommand.self, SecretCommand.self, CopyCommand.self, PolicyCommand.self, GenerateKeyPairCommand.self, SignCommand.self, VerifyCommand.self, CacheCommand.self, RulesCommand.self]
     )
 
     /// Errors exit 1, as trivy and kubesec do; help and --version exit 0; a failing policy exits with its own code.

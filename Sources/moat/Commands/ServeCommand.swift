@@ -1,9 +1,14 @@
+import AdmissionService
 import ArgumentParser
 import Foundation
+import ImagePolicy
+import Prometheus
 import KubeSchema
 import Logging
 import ManifestLint
+import Registry
 import ScanServer
+import VulnDB
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,6 +57,23 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Schema validation")
     var schemas: SchemaValidationOptions
 
+    @Option(help: ArgumentHelp("Admission policy file: serves POST /imagepolicy, /validate and /mutate (docs/policy.md).", valueName: "file"))
+    var policy: String?
+
+    @Option(help: ArgumentHelp("Where the JSON-lines audit log of admission decisions goes (- for stderr).", valueName: "file"))
+    var auditLog = "-"
+
+    @Option(help: ArgumentHelp("Seconds a decision may wait for registry, signature and scan facts before the policy's failure mode applies (keep it under the webhook timeout).", valueName: "seconds"))
+    var factDeadline: Double = 4
+
+    @Flag(help: "Serve the admission webhooks over plain HTTP (development only; the API server requires HTTPS).")
+    var insecureDev = false
+
+    @Option(help: ArgumentHelp("Cache directory (vulnerability database, layer cache).", valueName: "dir"))
+    var cacheDir: String?
+
+    @OptionGroup(title: "Registry options") var registry: RegistryOptions
+
     func validate() throws {
         do {
             _ = try ListenAddress.parse(listen)
@@ -64,6 +86,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard checks == "kubesec" || checks == "all" else { throw ValidationError("--checks must be kubesec or all") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+        if policy != nil && tlsCert == nil && !insecureDev {
+            throw ValidationError("admission webhooks need TLS (--tls-cert and --tls-key): the API server calls webhooks over HTTPS only; --insecure-dev serves them over HTTP for development")
+        }
+        guard factDeadline > 0, factDeadline <= 30 else { throw ValidationError("--fact-deadline must be between 0 and 30 seconds") }
         _ = try schemas.validator()
     }
 
@@ -93,20 +119,51 @@ struct ServeCommand: AsyncParsableCommand {
         if let tlsCert, let tlsKey { tls = TLSFiles(certificateChainPath: tlsCert, privateKeyPath: tlsKey) }
         let scheme = tls == nil ? "http" : "https"
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host
-        let configuration = ScanServerConfiguration(
+        let metricsRegistry = PrometheusCollectorRegistry()
+        let admission = try policy.map { try admissionWebhooks(policyFile: $0, metricsRegistry: metricsRegistry) }
+        let routes = admission == nil ? "POST /scan, GET /healthz, GET /metrics" : "POST /scan, /imagepolicy, /validate, /mutate, GET /healthz, /readyz, /metrics"
+        var configuration = ScanServerConfiguration(
             listen: address,
             tls: tls,
             maxBodySize: limit,
             scanOptions: options,
+            metricsRegistry: metricsRegistry,
             logger: logger,
             onServerRunning: { port in
-                logger.notice("moat serve listening on \(scheme)://\(host):\(port) (POST /scan, GET /healthz, GET /metrics)")
+                logger.notice("moat serve listening on \(scheme)://\(host):\(port) (\(routes))")
             }
         )
+        configuration.webhooks = admission?.webhooks
         do {
             try await ScanServer.run(configuration: configuration)
+            await admission?.client.shutdown()
         } catch let error as ScanServerError {
+            await admission?.client.shutdown()
             throw RuntimeError(error.description)
         }
+    }
+
+    private func admissionWebhooks(policyFile: String, metricsRegistry: PrometheusCollectorRegistry) throws
+        -> (webhooks: AdmissionWebhooks, client: RegistryClient) {
+        let loaded: Policy
+        do {
+            loaded = try Policy.load(contentsOf: policyFile)
+        } catch {
+            throw RuntimeError("\(error)")
+        }
+        let client = try registry.client(cacheDirectory: cacheDir)
+        var settings = RegistryImageFacts.Settings()
+        settings.deadline = .milliseconds(Int(factDeadline * 1000))
+        let database = try CacheDirectory.resolve(explicit: cacheDir).databasePath
+        settings.databasePath = FileManager.default.fileExists(atPath: database) ? database : nil
+        let audit: AuditLog
+        do {
+            audit = try AuditLog(path: auditLog)
+        } catch {
+            throw RuntimeError("cannot open the audit log \(auditLog): \(error)")
+        }
+        let webhooks = AdmissionWebhooks(engine: PolicyEngine(policy: loaded), facts: RegistryImageFacts(client: client, settings: settings),
+                                         auditLog: audit, metricsRegistry: metricsRegistry)
+        return (webhooks, client)
     }
 }

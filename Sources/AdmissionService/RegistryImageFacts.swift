@@ -1,0 +1,155 @@
+import Foundation
+import ImageAnalysis
+import Inventory
+import ImageSigning
+public import ImagePolicy
+import OCIImage
+public import OCIModel
+public import Registry
+import Scanner
+import SigstoreKeys
+import VulnDB
+import VulnMatch
+
+/// Facts about images for policy decisions, from the registry (digests), the cosign verifier (signatures) and the
+/// scanner (vulnerabilities, footprint), cached so that a warm decision costs no I/O: digests for a short time (tags
+/// move), signature results by repository, digest and requirement, scan results by digest and database version.
+/// Every fact is bounded by the deadline; what is still running then keeps running and lands in the cache.
+public final class RegistryImageFacts: ImageFacts {
+    public struct Settings: Sendable {
+        /// How long a fact may take before the decision goes on without it (the webhook timeout minus a margin).
+        public var deadline: Duration = .seconds(4)
+        public var digestLifetime: Duration = .seconds(30)
+        public var signatureLifetime: Duration = .seconds(300)
+        public var scanLifetime: Duration = .seconds(86_400)
+        /// The vulnerability database; nil when none is installed (a vulnerabilities rule then cannot pass).
+        public var databasePath: String?
+        public var platform: Platform?
+
+        public init() {}
+    }
+
+    let client: RegistryClient
+    let settings: Settings
+    let digests: FactCache<Digest>
+    let signatureResults: FactCache<SignatureFact>
+    let scans: FactCache<ImageScanFacts>
+
+    public init(client: RegistryClient, settings: Settings = Settings()) {
+        self.client = client
+        self.settings = settings
+        self.digests = FactCache(lifetime: settings.digestLifetime)
+        self.signatureResults = FactCache(lifetime: settings.signatureLifetime)
+        self.scans = FactCache(lifetime: settings.scanLifetime, capacity: 1_000)
+    }
+
+    /// Cache hits and misses so far, for `/metrics`.
+    public func cacheCounts() async -> (hits: Int, misses: Int) {
+        let counts = [await (digests.hits, digests.misses), await (signatureResults.hits, signatureResults.misses),
+                      await (scans.hits, scans.misses)]
+        return (counts.map(\.0).reduce(0, +), counts.map(\.1).reduce(0, +))
+    }
+
+    public func digest(of reference: ImageReference) async throws -> Digest {
+        if let pinned = reference.digest { return try Digest(parsing: pinned) }
+        let client = self.client
+        let repository = Repository(registry: reference.domain, path: reference.path)
+        let tag = reference.effectiveTag ?? "latest"
+        let (task, _) = await digests.task(for: reference.description) {
+            try await client.resolve(repository, reference: tag).digest
+        }
+        return try await value(of: task, within: settings.deadline, what: "resolving \(reference)")
+    }
+
+    public func signatures(of reference: ImageReference, digest: Digest, requirement: SignatureRequirement) async throws -> SignatureFact {
+        let keys = try requirement.keys.map { key in
+            do {
+                return try VerificationKey(pem: key.pem)
+            } catch {
+                throw FactError("the policy key \(key.source) is not a usable public key: \(error)")
+            }
+        }
+        let repository = Repository(registry: reference.domain, path: reference.path)
+        let annotations = requirement.annotations
+        let cacheKey = ([repository.description, digest.description] + keys.map(\.hint).sorted()
+            + annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: "|")
+        let client = self.client
+        let (task, _) = await signatureResults.task(for: cacheKey) {
+            let image = SignedImage(store: RegistryArtifactStore(client: client, repository: repository),
+                                    descriptor: Descriptor(mediaType: MediaType.ociManifest, digest: digest, size: 0),
+                                    identity: SignedImage.cosignIdentity(reference), reference: reference.description, namedByTag: false)
+            let policy = VerificationPolicy(keys: keys, requiredAnnotations: annotations,
+                                            referenceCheck: .repository(SignedImage.cosignIdentity(reference)))
+            let report = try await SignatureVerifier(policy: policy).verify(image)
+            if let verified = report.verified.first {
+                return SignatureFact(verified: true, detail: "signed by \(verified.signer)")
+            }
+            if report.rejected.isEmpty { return SignatureFact(verified: false, detail: "no signatures found") }
+            return SignatureFact(verified: false, detail: report.rejected.map(\.description).joined(separator: "; "))
+        }
+        return try await value(of: task, within: settings.deadline, what: "verifying the signatures of \(reference.name)@\(digest)")
+    }
+
+    public func vulnerabilities(of reference: ImageReference, digest: Digest) async throws -> [VulnerabilityFact] {
+        guard settings.databasePath != nil else {
+            throw FactError("no vulnerability database is installed; run `moat db update` (or `moat db import`) where moat serve runs")
+        }
+        return try await scan(reference, digest: digest).vulnerabilities
+    }
+
+    public func footprint(of reference: ImageReference, digest: Digest) async throws -> Set<FootprintCategory> {
+        try await scan(reference, digest: digest).footprint
+    }
+
+    /// One pass over the image gives both the vulnerabilities and the footprint.
+    func scan(_ reference: ImageReference, digest: Digest) async throws -> ImageScanFacts {
+        let databasePath = settings.databasePath
+        let version = databasePath.flatMap { try? DatabaseStatus.load(path: $0).lastDataChange?.timeIntervalSince1970 } ?? 0
+        let client = self.client
+        let platform = settings.platform
+        let pinned = try ImageReference(parsing: "\(reference.name)@\(digest)")
+        let (task, _) = await scans.task(for: "\(digest)|\(version)") {
+            try await ImageScanFacts.scan(pinned, client: client, platform: platform, databasePath: databasePath)
+        }
+        return try await value(of: task, within: settings.deadline, what: "scanning \(reference.name)@\(digest)")
+    }
+}
+
+/// What one scan of an image tells the policy.
+struct ImageScanFacts: Sendable {
+    var vulnerabilities: [VulnerabilityFact]
+    var footprint: Set<FootprintCategory>
+
+    static func scan(_ reference: ImageReference, client: RegistryClient, platform: Platform?, databasePath: String?) async throws -> ImageScanFacts {
+        let image = try await RegistryImageSource(client: client).open(reference, platform: platform)
+        let scanner = ImageScanner(footprint: FootprintAnalyzer(toolVersion: "moat"), scanners: [.vuln, .secret, .footprint])
+        var result = try await scanner.read(image)
+        if let databasePath {
+            try ImageScanner.match(&result, database: try VulnDatabase.open(at: databasePath))
+        }
+        let vulnerabilities = result.vulnerabilities.map { found in
+            VulnerabilityFact(id: found.vulnerabilityID, severity: found.severity.rawValue, fixedVersion: found.fixedVersion,
+                              package: found.package.name)
+        }
+        return ImageScanFacts(vulnerabilities: vulnerabilities, footprint: Set(result.footprint.findings.compactMap(category)))
+    }
+
+    /// The policy's footprint categories for the analyser's findings.
+    static func category(_ finding: Finding) -> FootprintCategory? {
+        switch finding.ruleID {
+        case RuleCatalog.shell.id, RuleCatalog.multiCall.id: return .shell
+        case RuleCatalog.osPackageManager.id, RuleCatalog.languagePackageManager.id: return .packageManager
+        case RuleCatalog.networkTool.id, RuleCatalog.networkDiagnostic.id: return .networkTool
+        case RuleCatalog.editor.id: return .editor
+        case RuleCatalog.debugger.id: return .debugger
+        case RuleCatalog.buildTool.id: return .buildTool
+        default: return finding.category == .secret ? .secret : nil
+        }
+    }
+}
+
+/// A fact that cannot be gathered, with what to do.
+public struct FactError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
