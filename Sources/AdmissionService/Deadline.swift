@@ -8,20 +8,18 @@ public struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
 }
 
 /// Waits for `task` at most `deadline`. The task is not cancelled: its result still lands in the cache, so the
-/// API server's retry finds it.
+/// API server's retry finds it. The timer is cancelled as soon as the value arrives.
 func value<T: Sendable>(of task: Task<T, any Error>, within deadline: Duration, what: String) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         let once = ResumeOnce(continuation)
-        Task {
-            do {
-                once.resume(with: .success(try await task.value))
-            } catch {
-                once.resume(with: .failure(error))
-            }
+        let timer = Task {
+            try await Task.sleep(for: deadline)
+            once.resume(with: .failure(DeadlineExceeded(what: what, deadline: deadline)))
         }
         Task {
-            try? await Task.sleep(for: deadline)
-            once.resume(with: .failure(DeadlineExceeded(what: what, deadline: deadline)))
+            let result = await task.result
+            timer.cancel()
+            once.resume(with: result)
         }
     }
 }

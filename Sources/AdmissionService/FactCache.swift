@@ -1,10 +1,15 @@
 import Foundation
 
-/// Values by key with an expiry, computed once however many requests ask at the same moment (single flight), and
-/// failures never cached.
+/// Values by key with an expiry, computed once however many requests ask at the same moment (single flight); failures
+/// are never kept. A warm hit returns the stored value without creating a task, so cached decisions stay cheap.
 actor FactCache<Value: Sendable> {
+    private enum State {
+        case ready(Value)
+        case pending(Task<Value, any Error>)
+    }
+
     private struct Entry {
-        var task: Task<Value, any Error>
+        var state: State
         var expires: ContinuousClock.Instant
     }
 
@@ -19,24 +24,36 @@ actor FactCache<Value: Sendable> {
         self.capacity = capacity
     }
 
-    /// The task computing the value for `key`: a cached or in-flight one, else a new one started with `compute`.
-    func task(for key: String, compute: @escaping @Sendable () async throws -> Value) -> (task: Task<Value, any Error>, hit: Bool) {
+    /// The value for `key`: stored, in flight (waited for at most `deadline`), or computed now by `compute`. A
+    /// computation that outlives the deadline goes on and stores its value for the next request.
+    func value(for key: String, within deadline: Duration, what: String,
+               compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let now = ContinuousClock.now
-        if let entry = entries[key], entry.expires > now {
+        let task: Task<Value, any Error>
+        switch entries[key] {
+        case let entry? where entry.expires > now:
             hits += 1
-            return (entry.task, true)
+            switch entry.state {
+            case .ready(let value): return value
+            case .pending(let pending): task = pending
+            }
+        default:
+            misses += 1
+            if entries.count >= capacity { evict(now: now) }
+            task = Task { try await compute() }
+            entries[key] = Entry(state: .pending(task), expires: now.advanced(by: lifetime))
+            Task { await self.settle(key, task) }
         }
-        misses += 1
-        if entries.count >= capacity { evict(now: now) }
-        let task = Task { try await compute() }
-        entries[key] = Entry(task: task, expires: now.advanced(by: lifetime))
-        Task { await self.forgetIfFailed(key, task) }
-        return (task, false)
+        return try await AdmissionService.value(of: task, within: deadline, what: what)
     }
 
-    private func forgetIfFailed(_ key: String, _ task: Task<Value, any Error>) async {
-        if case .failure = await task.result, entries[key]?.task == task {
-            entries[key] = nil
+    /// Stores the value once computed, or forgets a failure so the next request tries again.
+    private func settle(_ key: String, _ task: Task<Value, any Error>) async {
+        let result = await task.result
+        guard case .pending(let current)? = entries[key]?.state, current == task else { return }
+        switch result {
+        case .success(let value): entries[key]?.state = .ready(value)
+        case .failure: entries[key] = nil
         }
     }
 

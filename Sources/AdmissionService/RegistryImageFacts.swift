@@ -34,6 +34,8 @@ public final class RegistryImageFacts: ImageFacts {
     let digests: FactCache<Digest>
     let signatureResults: FactCache<SignatureFact>
     let scans: FactCache<ImageScanFacts>
+    let parsedKeys = ParsedKeys()
+    let databaseVersion: DatabaseVersion
 
     public init(client: RegistryClient, settings: Settings = Settings()) {
         self.client = client
@@ -41,6 +43,7 @@ public final class RegistryImageFacts: ImageFacts {
         self.digests = FactCache(lifetime: settings.digestLifetime)
         self.signatureResults = FactCache(lifetime: settings.signatureLifetime)
         self.scans = FactCache(lifetime: settings.scanLifetime, capacity: 1_000)
+        self.databaseVersion = DatabaseVersion(path: settings.databasePath)
     }
 
     /// Cache hits and misses so far, for `/metrics`.
@@ -55,26 +58,20 @@ public final class RegistryImageFacts: ImageFacts {
         let client = self.client
         let repository = Repository(registry: reference.domain, path: reference.path)
         let tag = reference.effectiveTag ?? "latest"
-        let (task, _) = await digests.task(for: reference.description) {
+        return try await digests.value(for: reference.description, within: settings.deadline, what: "resolving \(reference)") {
             try await client.resolve(repository, reference: tag).digest
         }
-        return try await value(of: task, within: settings.deadline, what: "resolving \(reference)")
     }
 
     public func signatures(of reference: ImageReference, digest: Digest, requirement: SignatureRequirement) async throws -> SignatureFact {
-        let keys = try requirement.keys.map { key in
-            do {
-                return try VerificationKey(pem: key.pem)
-            } catch {
-                throw FactError("the policy key \(key.source) is not a usable public key: \(error)")
-            }
-        }
+        let keys = try requirement.keys.map(parsedKeys.key)
         let repository = Repository(registry: reference.domain, path: reference.path)
         let annotations = requirement.annotations
         let cacheKey = ([repository.description, digest.description] + keys.map(\.hint).sorted()
             + annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: "|")
         let client = self.client
-        let (task, _) = await signatureResults.task(for: cacheKey) {
+        return try await signatureResults.value(for: cacheKey, within: settings.deadline,
+                                                what: "verifying the signatures of \(reference.name)@\(digest)") {
             let image = SignedImage(store: RegistryArtifactStore(client: client, repository: repository),
                                     descriptor: Descriptor(mediaType: MediaType.ociManifest, digest: digest, size: 0),
                                     identity: SignedImage.cosignIdentity(reference), reference: reference.description, namedByTag: false)
@@ -87,7 +84,6 @@ public final class RegistryImageFacts: ImageFacts {
             if report.rejected.isEmpty { return SignatureFact(verified: false, detail: "no signatures found") }
             return SignatureFact(verified: false, detail: report.rejected.map(\.description).joined(separator: "; "))
         }
-        return try await value(of: task, within: settings.deadline, what: "verifying the signatures of \(reference.name)@\(digest)")
     }
 
     public func vulnerabilities(of reference: ImageReference, digest: Digest) async throws -> [VulnerabilityFact] {
@@ -104,14 +100,13 @@ public final class RegistryImageFacts: ImageFacts {
     /// One pass over the image gives both the vulnerabilities and the footprint.
     func scan(_ reference: ImageReference, digest: Digest) async throws -> ImageScanFacts {
         let databasePath = settings.databasePath
-        let version = databasePath.flatMap { try? DatabaseStatus.load(path: $0).lastDataChange?.timeIntervalSince1970 } ?? 0
+        let version = databaseVersion.current()
         let client = self.client
         let platform = settings.platform
         let pinned = try ImageReference(parsing: "\(reference.name)@\(digest)")
-        let (task, _) = await scans.task(for: "\(digest)|\(version)") {
+        return try await scans.value(for: "\(digest)|\(version)", within: settings.deadline, what: "scanning \(reference.name)@\(digest)") {
             try await ImageScanFacts.scan(pinned, client: client, platform: platform, databasePath: databasePath)
         }
-        return try await value(of: task, within: settings.deadline, what: "scanning \(reference.name)@\(digest)")
     }
 }
 
@@ -152,4 +147,46 @@ struct ImageScanFacts: Sendable {
 public struct FactError: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Policy keys parsed once: the warm path must not parse PEM for every decision.
+final class ParsedKeys: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [String: VerificationKey] = [:]
+
+    func key(_ key: PolicyKey) throws -> VerificationKey {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = keys[key.pem] { return known }
+        do {
+            let parsed = try VerificationKey(pem: key.pem)
+            keys[key.pem] = parsed
+            return parsed
+        } catch {
+            throw FactError("the policy key \(key.source) is not a usable public key: \(error)")
+        }
+    }
+}
+
+/// When the vulnerability data last changed, looked up at most once a minute: scan results are keyed by it, so a
+/// `moat db update` makes the next decisions rescan.
+final class DatabaseVersion: @unchecked Sendable {
+    private let path: String?
+    private let lock = NSLock()
+    private var value: Double = 0
+    private var checked: ContinuousClock.Instant?
+
+    init(path: String?) {
+        self.path = path
+    }
+
+    func current() -> Double {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = ContinuousClock.now
+        if let checked, now - checked < .seconds(60) { return value }
+        checked = now
+        value = path.flatMap { try? DatabaseStatus.load(path: $0).lastDataChange?.timeIntervalSince1970 } ?? 0
+        return value
+    }
 }

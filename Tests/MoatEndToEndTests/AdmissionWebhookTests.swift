@@ -161,6 +161,72 @@ import Testing
         #expect(!audit.joined().contains("INC-42"), "annotation values are not audited")
     }
 
+    @Test func policyCheckDecidesBeforeDeploying() async throws {
+        let images = try MoatCLI.images()
+        let registry = try await RegistryServer.start(.plain)
+        defer { Task { await registry.stop() } }
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let insecure = ["--insecure-registry", registry.host]
+        let host = registry.host
+        for target in ["team/app:1", "team/unsigned:1"] {
+            let copy = try MoatCLI.run(["copy", "oci:" + images + "/scratch.oci", "docker://\(host)/\(target)", "-q"] + insecure)
+            #expect(copy.status == 0, "\(copy.stderr)")
+        }
+        // The same content under two names: only team/app is signed (the signature names its repository).
+        _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: ["MOAT_PASSWORD": ""])
+        let sign = try MoatCLI.run(["sign", "--key", work + "/k.key", "\(host)/team/app:1"] + insecure, environment: ["MOAT_PASSWORD": ""])
+        #expect(sign.status == 0, "\(sign.stderr)")
+        let policy = """
+        apiVersion: moat.dev/v1alpha1
+        kind: ImagePolicy
+        rules:
+          allowedRegistries:
+            patterns: ["\(host)/team/**"]
+          requireSignature:
+            - keys: ["k.pub"]
+        """
+        try Data(policy.utf8).write(to: URL(fileURLWithPath: work + "/policy.yaml"))
+        let manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: good}
+        spec:
+          selector: {matchLabels: {app: good}}
+          template:
+            metadata: {labels: {app: good}}
+            spec:
+              containers: [{name: app, image: "\(host)/team/app:1"}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: bad}
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: unsigned, image: "\(host)/team/unsigned:1"}, {name: foreign, image: "docker.io/library/nginx:1.27"}]
+        """
+        try Data(manifest.utf8).write(to: URL(fileURLWithPath: work + "/app.yaml"))
+
+        let good = try MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "\(host)/team/app:1"] + insecure)
+        #expect(good.status == 0, "\(good.stdout) \(good.stderr)")
+        #expect(good.stdout.contains("ALLOWED"))
+        let checked = try MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "-f", work + "/app.yaml"] + insecure)
+        #expect(checked.status == 1, "a denied container fails the check: \(checked.stdout) \(checked.stderr)")
+        #expect(checked.stdout.contains("Deployment/good (namespace default): ALLOWED"), "\(checked.stdout)")
+        #expect(checked.stdout.contains("Job/bad (namespace default): DENIED"))
+        #expect(checked.stdout.contains("container unsigned"))
+        #expect(checked.stdout.contains("DENY  requireSignature"), "\(checked.stdout)")
+        #expect(checked.stdout.contains("DENY  allowedRegistries"), "nginx comes from Docker Hub: \(checked.stdout)")
+        let json = try MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "-f", work + "/app.yaml", "--output", "json"] + insecure)
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(objects.map { $0["allowed"] as? Bool } == [true, false])
+        let broken = try MoatCLI.run(["policy", "check", "--policy", work + "/app.yaml", "\(host)/team/app:1"])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("app.yaml"), "a bad policy names the file: \(broken.stderr)")
+    }
+
     @Test func webhooksNeedTLSUnlessInsecureDev() throws {
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
