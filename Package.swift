@@ -116,7 +116,7 @@ let package = Package(
             name: "AdmissionService",
             dependencies: [
                 "Admission", "ImagePolicy", "ImageSigning", "SigstoreKeys", "Registry", "Scanner", "ImageAnalysis", "VulnDB", "VulnMatch", "Inventory",
-                "OCIImage", "OCIModel", "ScanServer", "ManifestLint",
+                "OCIImage", "OCIModel", "ScanServer", "ManifestLint", "MoatSQLite",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -155,6 +155,17 @@ let package = Package(
                 "KubeSchema", "Registry", "RegistryCredentials", "ImageSigning", "SigstoreKeys", "SigstoreTrust", "ImagePolicy", "Admission", "AdmissionService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The bare HTTPS endpoint scripts/bench-admission.sh compares `moat serve`'s webhooks with.
+        .executableTarget(
+            name: "bench-bare-endpoint",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Benchmarks/BareTLSEndpoint",
             swiftSettings: strictSettings
         ),
         .target(

@@ -16,12 +16,14 @@ actor FactCache<Value: Sendable> {
     private var entries: [String: Entry] = [:]
     private let lifetime: Duration
     private let capacity: Int
+    private let persistence: FactPersistence<Value>?
     private(set) var hits = 0
     private(set) var misses = 0
 
-    init(lifetime: Duration, capacity: Int = 10_000) {
+    init(lifetime: Duration, capacity: Int = 10_000, persistence: FactPersistence<Value>? = nil) {
         self.lifetime = lifetime
         self.capacity = capacity
+        self.persistence = persistence
     }
 
     /// The value for `key`: stored, in flight (waited for at most `deadline`), or computed now by `compute`. A
@@ -38,8 +40,14 @@ actor FactCache<Value: Sendable> {
             case .pending(let pending): task = pending
             }
         default:
-            misses += 1
             if entries.count >= capacity { evict(now: now) }
+            if let persistence, let stored = persistence.store.load(kind: persistence.kind, key: key),
+               let value = persistence.decode(stored.value) {
+                hits += 1
+                entries[key] = Entry(state: .ready(value), expires: now.advanced(by: stored.remaining))
+                return value
+            }
+            misses += 1
             task = Task { try await compute() }
             entries[key] = Entry(state: .pending(task), expires: now.advanced(by: lifetime))
             Task { await self.settle(key, task) }
@@ -52,7 +60,11 @@ actor FactCache<Value: Sendable> {
         let result = await task.result
         guard case .pending(let current)? = entries[key]?.state, current == task else { return }
         switch result {
-        case .success(let value): entries[key]?.state = .ready(value)
+        case .success(let value):
+            entries[key]?.state = .ready(value)
+            if let persistence, let encoded = persistence.encode(value) {
+                persistence.store.save(kind: persistence.kind, key: key, value: encoded, lifetime: lifetime)
+            }
         case .failure: entries[key] = nil
         }
     }

@@ -25,6 +25,8 @@ public final class RegistryImageFacts: ImageFacts {
         /// The vulnerability database; nil when none is installed (a vulnerabilities rule then cannot pass).
         public var databasePath: String?
         public var platform: Platform?
+        /// The SQLite file facts persist in across restarts; nil keeps them in memory only.
+        public var storePath: String?
 
         public init() {}
     }
@@ -37,12 +39,31 @@ public final class RegistryImageFacts: ImageFacts {
     let parsedKeys = ParsedKeys()
     let databaseVersion: DatabaseVersion
 
-    public init(client: RegistryClient, settings: Settings = Settings()) {
+    public init(client: RegistryClient, settings: Settings = Settings()) throws {
         self.client = client
         self.settings = settings
-        self.digests = FactCache(lifetime: settings.digestLifetime)
-        self.signatureResults = FactCache(lifetime: settings.signatureLifetime)
-        self.scans = FactCache(lifetime: settings.scanLifetime, capacity: 1_000)
+        let store: FactStore?
+        do {
+            store = try settings.storePath.map(FactStore.init)
+        } catch {
+            throw FactError("cannot open the fact store \(settings.storePath ?? ""): \(error); check that the cache directory is writable")
+        }
+        self.digests = FactCache(lifetime: settings.digestLifetime, persistence: store.map { store in
+            FactPersistence(store: store, kind: "digest", encode: { Array($0.description.utf8) },
+                            decode: { try? Digest(parsing: String(decoding: $0, as: UTF8.self)) })
+        })
+        self.signatureResults = FactCache(lifetime: settings.signatureLifetime, persistence: store.map { store in
+            FactPersistence(store: store, kind: "signature", encode: { fact in
+                (try? JSONSerialization.data(withJSONObject: ["verified": fact.verified, "detail": fact.detail])).map(Array.init)
+            }, decode: { bytes in
+                guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+                      let verified = object["verified"] as? Bool, let detail = object["detail"] as? String else { return nil }
+                return SignatureFact(verified: verified, detail: detail)
+            })
+        })
+        self.scans = FactCache(lifetime: settings.scanLifetime, capacity: 1_000, persistence: store.map { store in
+            FactPersistence(store: store, kind: "scan", encode: ImageScanFacts.encode, decode: ImageScanFacts.decode)
+        })
         self.databaseVersion = DatabaseVersion(path: settings.databasePath)
     }
 
@@ -127,6 +148,30 @@ struct ImageScanFacts: Sendable {
                               package: found.package.name)
         }
         return ImageScanFacts(vulnerabilities: vulnerabilities, footprint: Set(result.footprint.findings.compactMap(category)))
+    }
+
+    static func encode(_ facts: ImageScanFacts) -> [UInt8]? {
+        let object: [String: Any] = [
+            "vulnerabilities": facts.vulnerabilities.map { fact -> [String: String] in
+                var entry = ["id": fact.id, "severity": fact.severity, "package": fact.package]
+                entry["fixedVersion"] = fact.fixedVersion
+                return entry
+            },
+            "footprint": facts.footprint.map(\.rawValue).sorted(),
+        ]
+        return (try? JSONSerialization.data(withJSONObject: object)).map(Array.init)
+    }
+
+    static func decode(_ bytes: [UInt8]) -> ImageScanFacts? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              let vulnerabilities = object["vulnerabilities"] as? [[String: String]],
+              let footprint = object["footprint"] as? [String] else { return nil }
+        return ImageScanFacts(
+            vulnerabilities: vulnerabilities.compactMap { entry in
+                guard let id = entry["id"], let severity = entry["severity"], let package = entry["package"] else { return nil }
+                return VulnerabilityFact(id: id, severity: severity, fixedVersion: entry["fixedVersion"], package: package)
+            },
+            footprint: Set(footprint.compactMap(FootprintCategory.init(rawValue:))))
     }
 
     /// The policy's footprint categories for the analyser's findings.

@@ -114,3 +114,31 @@ import Testing
         }
     }
 }
+
+@Suite struct FactStoreTests {
+    @Test func factsSurviveARestartUntilTheyExpire() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moat-facts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/facts.db"
+        func persistence() throws -> FactPersistence<String> {
+            FactPersistence(store: try FactStore(path: path), kind: "test", encode: { Array($0.utf8) },
+                            decode: { String(decoding: $0, as: UTF8.self) })
+        }
+        let first = FactCache<String>(lifetime: .seconds(60), persistence: try persistence())
+        #expect(try await first.value(for: "k", within: .seconds(5), what: "k") { "computed" } == "computed")
+        try await Task.sleep(for: .milliseconds(50))
+        // A new process: nothing in memory, the value comes from SQLite without computing.
+        let second = FactCache<String>(lifetime: .seconds(60), persistence: try persistence())
+        let reloaded = try await second.value(for: "k", within: .seconds(5), what: "k") { "computed again" }
+        #expect(reloaded == "computed")
+        #expect(await second.hits == 1)
+        #expect(await second.misses == 0)
+
+        let shortLived = FactCache<String>(lifetime: .seconds(1), persistence: try persistence())
+        _ = try await shortLived.value(for: "brief", within: .seconds(5), what: "brief") { "old" }
+        try await Task.sleep(for: .milliseconds(1200))
+        let later = FactCache<String>(lifetime: .seconds(1), persistence: try persistence())
+        #expect(try await later.value(for: "brief", within: .seconds(5), what: "brief") { "new" } == "new", "expired rows are not served")
+    }
+}

@@ -80,11 +80,7 @@ struct PolicyCheckCommand: AsyncParsableCommand {
             }
         }
         let client = try registry.client(cacheDirectory: cacheDir)
-        var settings = RegistryImageFacts.Settings()
-        settings.deadline = .seconds(600)
-        let database = try CacheDirectory.resolve(explicit: cacheDir).databasePath
-        settings.databasePath = FileManager.default.fileExists(atPath: database) ? database : nil
-        let facts = RegistryImageFacts(client: client, settings: settings)
+        let facts = try AdmissionFacts.make(client: client, cacheDirectory: cacheDir, deadline: .seconds(600))
         let engine = PolicyEngine(policy: loaded)
         var decisions: [(String, PolicySubject, PolicyDecision)] = []
         for named in subjects {

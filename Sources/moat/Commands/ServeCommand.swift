@@ -152,17 +152,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw RuntimeError("\(error)")
         }
         let client = try registry.client(cacheDirectory: cacheDir)
-        var settings = RegistryImageFacts.Settings()
-        settings.deadline = .milliseconds(Int(factDeadline * 1000))
-        let database = try CacheDirectory.resolve(explicit: cacheDir).databasePath
-        settings.databasePath = FileManager.default.fileExists(atPath: database) ? database : nil
+        let facts = try AdmissionFacts.make(client: client, cacheDirectory: cacheDir, deadline: .milliseconds(Int(factDeadline * 1000)))
         let audit: AuditLog
         do {
             audit = try AuditLog(path: auditLog)
         } catch {
             throw RuntimeError("cannot open the audit log \(auditLog): \(error)")
         }
-        let webhooks = AdmissionWebhooks(engine: PolicyEngine(policy: loaded), facts: RegistryImageFacts(client: client, settings: settings),
+        let webhooks = AdmissionWebhooks(engine: PolicyEngine(policy: loaded), facts: facts,
                                          auditLog: audit, metricsRegistry: metricsRegistry)
         return (webhooks, client)
     }
