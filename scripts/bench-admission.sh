@@ -117,9 +117,9 @@ LUA
 done
 
 SERVE_PORT=$(free_port)
-start_moat() {
+start_moat() { # cache-dir (a fresh one makes every fact cold)
     "$MOAT" serve --listen "127.0.0.1:$SERVE_PORT" --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" --policy "$WORK/policy.yaml" \
-        --insecure-registry "$HOST" --cache-dir "$WORK/cache" --audit-log "$WORK/audit.jsonl" --log-level warning 2>>"$WORK/serve.log" &
+        --insecure-registry "$HOST" --cache-dir "$1" --audit-log "$WORK/audit.jsonl" --log-level warning 2>>"$WORK/serve.log" &
     MOAT_PID=$!
     PIDS+=($MOAT_PID)
     for _ in $(seq 100); do curl -fsk "https://127.0.0.1:$SERVE_PORT/readyz" >/dev/null 2>&1 && return; sleep 0.05; done
@@ -129,12 +129,12 @@ stop_moat() { kill "$MOAT_PID"; wait "$MOAT_PID" 2>/dev/null || true; }
 
 log "cold decisions ($RUNS restarts)"
 COLD=()
-for _ in $(seq "$RUNS"); do
-    start_moat
+for run in $(seq "$RUNS"); do
+    start_moat "$WORK/cold-$run"
     COLD+=("$(curl -sk -o /dev/null -w '%{time_total}' --data-binary @"$WORK/imagereview.json" "https://127.0.0.1:$SERVE_PORT/imagepolicy")")
     stop_moat
 done
-start_moat
+start_moat "$WORK/cache"
 curl -sk --data-binary @"$WORK/imagereview.json" "https://127.0.0.1:$SERVE_PORT/imagepolicy" | grep -q '"allowed":true' \
     || { echo "the ImageReview was not allowed" >&2; exit 1; }
 curl -sk --data-binary @"$WORK/admissionreview.json" "https://127.0.0.1:$SERVE_PORT/validate" | grep -q '"allowed":true' \
