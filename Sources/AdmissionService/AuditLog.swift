@@ -24,7 +24,9 @@ struct AuditRecord: Sendable {
             key(name)
             GoJSON.appendQuoted(value, to: &out)
         }
-        out.append(contentsOf: Array("{\"time\":\"\(Self.timestamp(time))\"".utf8))
+        out.append(contentsOf: Array("{\"time\":\"".utf8))
+        Self.appendTimestamp(time, to: &out)
+        out.append(UInt8(ascii: "\""))
         string("webhook", webhook)
         string("uid", uid)
         string("namespace", namespace)
@@ -36,7 +38,10 @@ struct AuditRecord: Sendable {
         out.append(contentsOf: Array((decision.breakGlassUsed ? "true" : "false").utf8))
         key("durationMs")
         let (seconds, attoseconds) = duration.components
-        out.append(contentsOf: Array(String(format: "%.3f", Double(seconds) * 1000 + Double(attoseconds) / 1e15).utf8))
+        let microseconds = Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
+        Self.appendPadded(microseconds / 1000, width: 1, to: &out)
+        out.append(UInt8(ascii: "."))
+        Self.appendPadded(microseconds % 1000, width: 3, to: &out)
         key("images")
         out.append(UInt8(ascii: "["))
         for (index, image) in decision.images.enumerated() {
@@ -66,15 +71,34 @@ struct AuditRecord: Sendable {
         return Data(out)
     }
 
-    /// RFC 3339 in UTC with milliseconds (`2026-11-24T03:42:55.123Z`), without a date formatter.
-    static func timestamp(_ time: Date) -> String {
+    /// RFC 3339 in UTC with milliseconds (`2026-11-24T03:42:55.123Z`), without a date formatter or String(format:).
+    static func appendTimestamp(_ time: Date, to out: inout [UInt8]) {
         let interval = time.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
-        let milliseconds = Int((interval - Double(seconds)) * 1000)
+        let milliseconds = min(999, max(0, Int((interval - Double(seconds)) * 1000)))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
+        appendPadded(Int(parts.tm_year) + 1900, width: 4, to: &out)
+        for (separator, value) in [("-", Int(parts.tm_mon) + 1), ("-", Int(parts.tm_mday)), ("T", Int(parts.tm_hour)),
+                                   (":", Int(parts.tm_min)), (":", Int(parts.tm_sec))] {
+            out.append(UInt8(ascii: separator.unicodeScalars.first ?? "-"))
+            appendPadded(value, width: 2, to: &out)
+        }
+        out.append(UInt8(ascii: "."))
+        appendPadded(milliseconds, width: 3, to: &out)
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    /// Decimal digits of a non-negative number, zero-padded to `width`.
+    static func appendPadded(_ value: Int, width: Int, to out: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var remaining = max(0, value)
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(remaining % 10))
+            remaining /= 10
+        } while remaining > 0
+        for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
+        out.append(contentsOf: digits.reversed())
     }
 }
 

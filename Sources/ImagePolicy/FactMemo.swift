@@ -26,9 +26,12 @@ actor FactMemo {
 
     private let facts: any ImageFacts
     private var tasks: [Key: Task<Value, any Error>] = [:]
+    /// False when nothing can ask twice (one image): facts are fetched directly, without a task to share.
+    private let shares: Bool
 
-    init(facts: any ImageFacts) {
+    init(facts: any ImageFacts, shares: Bool = true) {
         self.facts = facts
+        self.shares = shares
     }
 
     func digest(of reference: ImageReference) async throws -> Digest {
@@ -63,6 +66,7 @@ actor FactMemo {
     }
 
     private func value(_ key: Key, _ fetch: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        if !shares { return try await fetch() }
         let task: Task<Value, any Error>
         if let existing = tasks[key] {
             task = existing

@@ -31,23 +31,35 @@ public struct PolicyEngine: Sendable {
     /// the reason; open: allow with a warning).
     public func evaluate(_ subject: PolicySubject, facts: any ImageFacts) async -> PolicyDecision {
         let instant = now()
-        let memo = FactMemo(facts: facts)
+        let memo = FactMemo(facts: facts, shares: subject.images.count > 1)
         let namespace = subject.namespace
         var decisions = subject.images.map { ImageDecision(subject: $0) }
-        await withTaskGroup(of: (Int, ImageDecision).self) { group in
-            for (index, image) in subject.images.enumerated() {
-                switch Self.parse(image.image) {
-                case .failure(let result):
-                    decisions[index].results = [result]
-                case .success(let reference):
-                    group.addTask {
-                        let evaluation = await self.evaluate(reference, namespace: namespace, facts: memo, now: instant)
-                        return (index, ImageDecision(subject: image, reference: reference, digest: evaluation.digest,
-                                                     pinnedImage: evaluation.pinnedImage, results: evaluation.results))
+        // The common admission case, one container, needs no task group (a decision costs microseconds when warm).
+        if subject.images.count == 1, let image = subject.images.first {
+            switch Self.parse(image.image) {
+            case .failure(let result):
+                decisions[0].results = [result]
+            case .success(let reference):
+                let evaluation = await evaluate(reference, namespace: namespace, facts: memo, now: instant)
+                decisions[0] = ImageDecision(subject: image, reference: reference, digest: evaluation.digest,
+                                             pinnedImage: evaluation.pinnedImage, results: evaluation.results)
+            }
+        } else {
+            await withTaskGroup(of: (Int, ImageDecision).self) { group in
+                for (index, image) in subject.images.enumerated() {
+                    switch Self.parse(image.image) {
+                    case .failure(let result):
+                        decisions[index].results = [result]
+                    case .success(let reference):
+                        group.addTask {
+                            let evaluation = await self.evaluate(reference, namespace: namespace, facts: memo, now: instant)
+                            return (index, ImageDecision(subject: image, reference: reference, digest: evaluation.digest,
+                                                         pinnedImage: evaluation.pinnedImage, results: evaluation.results))
+                        }
                     }
                 }
+                for await (index, decision) in group { decisions[index] = decision }
             }
-            for await (index, decision) in group { decisions[index] = decision }
         }
 
         let violated = decisions.contains(where: \.violatesEnforcedRule)
@@ -224,6 +236,10 @@ public struct PolicyEngine: Sendable {
             return Evaluation(digest: nil, pinnedImage: pinnedImage, results: results)
         }
 
+        if factRules.count == 1, let only = factRules.first {
+            results.append(await evaluate(only, reference: reference, digest: resolved, facts: facts, now: now))
+            return Evaluation(digest: resolved, pinnedImage: pinnedImage, results: results)
+        }
         var factResults = [RuleResult?](repeating: nil, count: factRules.count)
         await withTaskGroup(of: (Int, RuleResult).self) { group in
             for (index, factRule) in factRules.enumerated() {
