@@ -26,6 +26,11 @@ public struct AdmissionWebhooks: WebhookHandler {
 
     public func isReady() async -> Bool { true }
 
+    /// Writes the audit lines still in memory (at shutdown).
+    public func flushAuditLog() {
+        audit?.flush()
+    }
+
     public func respond(path: String, body: ByteBuffer) async -> WebhookReply {
         let started = ContinuousClock.now
         let data = Data(body.readableBytesView)

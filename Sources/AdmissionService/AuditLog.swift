@@ -102,10 +102,16 @@ struct AuditRecord: Sendable {
     }
 }
 
-/// JSON lines appended to a file (or stderr), one per decision, written whole under a lock.
+/// JSON lines appended to a file (or stderr), one per decision. Lines are collected in memory and written in one
+/// system call at most every 50 ms (or at 64 KiB), and on `flush()` at shutdown: a write per decision would cost
+/// more than the decision. A crash can lose at most the last 50 ms of lines.
 public final class AuditLog: @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
+    private var pending: [UInt8] = []
+    private var flushScheduled = false
+    static let flushInterval: Duration = .milliseconds(50)
+    static let flushSize = 64 << 10
 
     /// `path` "-" writes to stderr.
     public init(path: String) throws {
@@ -128,7 +134,28 @@ public final class AuditLog: @unchecked Sendable {
     func write(_ record: AuditRecord) {
         let line = record.json(at: Date())
         lock.lock()
-        defer { lock.unlock() }
-        handle.write(line)
+        pending.append(contentsOf: line)
+        let full = pending.count >= Self.flushSize
+        let schedule = !full && !flushScheduled
+        if schedule { flushScheduled = true }
+        lock.unlock()
+        if full {
+            flush()
+        } else if schedule {
+            Task {
+                try? await Task.sleep(for: Self.flushInterval)
+                self.flush()
+            }
+        }
+    }
+
+    /// Writes what is collected; call it before the process ends.
+    public func flush() {
+        lock.lock()
+        let data = pending
+        pending.removeAll(keepingCapacity: true)
+        flushScheduled = false
+        if !data.isEmpty { handle.write(Data(data)) }
+        lock.unlock()
     }
 }

@@ -155,6 +155,7 @@ import Testing
 
         let metrics = try await server.get("/metrics")
         #expect(metrics.standardOutputText.contains("moat_admission_decisions_total"))
+        try await Task.sleep(for: .milliseconds(200))   // audit lines are written in batches every 50 ms
         let audit = try String(contentsOfFile: work + "/audit.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(audit.count >= 10, "one audit line per decision")
         #expect(audit.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })

@@ -136,8 +136,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.webhooks = admission?.webhooks
         do {
             try await ScanServer.run(configuration: configuration)
+            admission?.webhooks.flushAuditLog()
             await admission?.client.shutdown()
         } catch let error as ScanServerError {
+            admission?.webhooks.flushAuditLog()
             await admission?.client.shutdown()
             throw RuntimeError(error.description)
         }
