@@ -128,7 +128,7 @@ public struct ImagePattern: Sendable, Hashable, CustomStringConvertible {
         let patternLabels = patternName.split(separator: ".", omittingEmptySubsequences: false)
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         guard patternLabels.count == labels.count else { return false }
-        return zip(patternLabels, labels).allSatisfy { ImagePattern.globMatch(Array($0.utf8), Array($1.utf8)) }
+        return zip(patternLabels, labels).allSatisfy { Glob.matches(Array($0.utf8), Array($1.utf8)) }
     }
 
     /// Segment-wise match where `**` spans zero or more segments: dynamic programming, O(pattern × path).
@@ -147,38 +147,13 @@ public struct ImagePattern: Sendable, Hashable, CustomStringConvertible {
             } else {
                 let bytes = Array(segment.utf8)
                 for j in 0..<path.count where reachable[j] {
-                    if globMatch(bytes, Array(path[j].utf8)) { next[j + 1] = true }
+                    if Glob.matches(bytes, Array(path[j].utf8)) { next[j + 1] = true }
                 }
             }
             reachable = next
             if !reachable.contains(true) { return false }
         }
         return reachable[path.count]
-    }
-
-    /// `*` matches any run of bytes (possibly empty); everything else literally. Linear-time greedy backtracking.
-    static func globMatch(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
-        let star = UInt8(ascii: "*")
-        var p = 0, t = 0
-        var starAt = -1, resumeAt = 0
-        while t < text.count {
-            if p < pattern.count && pattern[p] != star && pattern[p] == text[t] {
-                p += 1
-                t += 1
-            } else if p < pattern.count && pattern[p] == star {
-                starAt = p
-                resumeAt = t
-                p += 1
-            } else if starAt >= 0 {
-                p = starAt + 1
-                resumeAt += 1
-                t = resumeAt
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count && pattern[p] == star { p += 1 }
-        return p == pattern.count
     }
 
     // MARK: - Validation

@@ -47,17 +47,29 @@ struct ScanHandler: Sendable {
         }
     }
 
-    func scan(_ request: Request) async -> Response {
+    /// The request body within the size limit, or the response refusing it (413, or 400 when it cannot be read).
+    func body(of request: Request) async -> Result<ByteBuffer, BodyRefusal> {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodySize {
-            return Self.tooLarge()
+            return .failure(BodyRefusal(response: Self.tooLarge()))
         }
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: maxBodySize)
+            return .success(try await request.body.collect(upTo: maxBodySize))
         } catch is NIOTooManyBytesError {
-            return Self.tooLarge()
+            return .failure(BodyRefusal(response: Self.tooLarge()))
         } catch {
-            return Self.text(.badRequest, "\(error)\n")
+            return .failure(BodyRefusal(response: Self.text(.badRequest, "\(error)\n")))
+        }
+    }
+
+    struct BodyRefusal: Error {
+        let response: Response
+    }
+
+    func scan(_ request: Request) async -> Response {
+        let buffer: ByteBuffer
+        switch await body(of: request) {
+        case .success(let received): buffer = received
+        case .failure(let refusal): return refusal.response
         }
         var bytes = buffer.readableBytesView[...]
         // The kubesec.io web form posts `file=<manifest>` unencoded; kubesec strips exactly these five bytes.
@@ -88,16 +100,10 @@ struct ScanHandler: Sendable {
     }
 
     func webhook(_ request: Request, path: String, handler: any WebhookHandler) async -> Response {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodySize {
-            return Self.tooLarge()
-        }
         let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxBodySize)
-        } catch is NIOTooManyBytesError {
-            return Self.tooLarge()
-        } catch {
-            return Self.text(.badRequest, "\(error)\n")
+        switch await body(of: request) {
+        case .success(let received): buffer = received
+        case .failure(let refusal): return refusal.response
         }
         let reply = await handler.respond(path: path, body: buffer)
         var headers = HTTPFields()

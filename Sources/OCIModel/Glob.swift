@@ -1,6 +1,7 @@
-/// `*` globs over bytes (namespace names, tags): `*` matches any run, possibly empty; all else is literal.
-enum Glob {
-    static func matches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
+/// `*` globs over bytes (path segments of image patterns, namespace names, tags): `*` matches any run, possibly
+/// empty; everything else is literal. Linear-time greedy backtracking, so hostile patterns cannot blow up.
+public enum Glob {
+    public static func matches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
         let star = UInt8(ascii: "*")
         var p = 0, t = 0
         var starAt = -1, resumeAt = 0
@@ -24,7 +25,7 @@ enum Glob {
         return p == pattern.count
     }
 
-    static func matches(_ pattern: String, _ text: String) -> Bool {
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
         matches(Array(pattern.utf8), Array(text.utf8))
     }
 }
