@@ -17,13 +17,17 @@ actor FactCache<Value: Sendable> {
     private let lifetime: Duration
     private let capacity: Int
     private let persistence: FactPersistence<Value>?
-    private(set) var hits = 0
-    private(set) var misses = 0
+    /// Told of every lookup (true = served from memory or the store), for the cache-hit metrics.
+    private let onLookup: (@Sendable (Bool) -> Void)?
+    private(set) var hits = 0 { didSet { onLookup?(true) } }
+    private(set) var misses = 0 { didSet { onLookup?(false) } }
 
-    init(lifetime: Duration, capacity: Int = 10_000, persistence: FactPersistence<Value>? = nil) {
+    init(lifetime: Duration, capacity: Int = 10_000, persistence: FactPersistence<Value>? = nil,
+         onLookup: (@Sendable (Bool) -> Void)? = nil) {
         self.lifetime = lifetime
         self.capacity = capacity
         self.persistence = persistence
+        self.onLookup = onLookup
     }
 
     /// The value for `key`: stored, in flight (waited for at most `deadline`), or computed now by `compute`. A

@@ -4,6 +4,7 @@ import Inventory
 import ImageSigning
 public import ImagePolicy
 import OCIImage
+public import Prometheus
 public import OCIModel
 public import Registry
 import Scanner
@@ -39,7 +40,14 @@ public final class RegistryImageFacts: ImageFacts {
     let parsedKeys = ParsedKeys()
     let databaseVersion: DatabaseVersion
 
-    public init(client: RegistryClient, settings: Settings = Settings()) throws {
+    /// `metrics` gets `moat_admission_fact_cache_total{fact,result}` (hit or miss) for the cache-hit ratio.
+    public init(client: RegistryClient, settings: Settings = Settings(), metrics: PrometheusCollectorRegistry? = nil) throws {
+        func counter(_ fact: String) -> (@Sendable (Bool) -> Void)? {
+            guard let metrics else { return nil }
+            let hit = metrics.makeCounter(name: "moat_admission_fact_cache_total", labels: [("fact", fact), ("result", "hit")])
+            let miss = metrics.makeCounter(name: "moat_admission_fact_cache_total", labels: [("fact", fact), ("result", "miss")])
+            return { found in (found ? hit : miss).increment() }
+        }
         self.client = client
         self.settings = settings
         let store: FactStore?
@@ -51,7 +59,7 @@ public final class RegistryImageFacts: ImageFacts {
         self.digests = FactCache(lifetime: settings.digestLifetime, persistence: store.map { store in
             FactPersistence(store: store, kind: "digest", encode: { Array($0.description.utf8) },
                             decode: { try? Digest(parsing: String(decoding: $0, as: UTF8.self)) })
-        })
+        }, onLookup: counter("digest"))
         self.signatureResults = FactCache(lifetime: settings.signatureLifetime, persistence: store.map { store in
             FactPersistence(store: store, kind: "signature", encode: { fact in
                 (try? JSONSerialization.data(withJSONObject: ["verified": fact.verified, "detail": fact.detail])).map(Array.init)
@@ -60,10 +68,10 @@ public final class RegistryImageFacts: ImageFacts {
                       let verified = object["verified"] as? Bool, let detail = object["detail"] as? String else { return nil }
                 return SignatureFact(verified: verified, detail: detail)
             })
-        })
+        }, onLookup: counter("signature"))
         self.scans = FactCache(lifetime: settings.scanLifetime, capacity: 1_000, persistence: store.map { store in
             FactPersistence(store: store, kind: "scan", encode: ImageScanFacts.encode, decode: ImageScanFacts.decode)
-        })
+        }, onLookup: counter("scan"))
         self.databaseVersion = DatabaseVersion(path: settings.databasePath)
     }
 

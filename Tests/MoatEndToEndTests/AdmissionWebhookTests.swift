@@ -155,6 +155,8 @@ import Testing
 
         let metrics = try await server.get("/metrics")
         #expect(metrics.standardOutputText.contains("moat_admission_decisions_total"))
+        #expect(metrics.standardOutputText.contains("moat_admission_fact_cache_total{fact=\"digest\",result=\"hit\"}"), "the cache-hit ratio is exported")
+        #expect(metrics.standardOutputText.contains("moat_admission_denials_total{rule=\"allowedRegistries\"}"))
         try await Task.sleep(for: .milliseconds(200))   // audit lines are written in batches every 50 ms
         let audit = try String(contentsOfFile: work + "/audit.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(audit.count >= 10, "one audit line per decision")
@@ -226,6 +228,58 @@ import Testing
         let broken = try MoatCLI.run(["policy", "check", "--policy", work + "/app.yaml", "\(host)/team/app:1"])
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("app.yaml"), "a bad policy names the file: \(broken.stderr)")
+    }
+
+    @Test func vulnerabilityAndFootprintRulesOnRealAlpineImages() async throws {
+        let cache = try VulnerabilityScanTests.alpineCache()
+        let vulnerable = try VulnerabilityScanTests.oldAlpineImage()
+        let shared = try #require(TestEnvironment.sharedTestdata, Comment(rawValue: TestEnvironment.missingSharedMessage))
+        let images = try MoatCLI.images()
+        let registry = try await RegistryServer.start(.plain)
+        defer {
+            Task { await registry.stop() }
+            try? FileManager.default.removeItem(atPath: cache)
+            try? FileManager.default.removeItem(atPath: vulnerable)
+        }
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let insecure = ["--insecure-registry", registry.host]
+        let host = registry.host
+        // moat copy reads blobs one by one, which a gzip of the whole archive does not allow.
+        let unpacked = try await CommandRunner.run("/bin/sh", ["-c", "gzip -dc \"$0\" > \"$1\"", shared + "/images/alpine-3.10.docker.tar.gz",
+                                                               work + "/alpine-3.10.tar"], displayName: "gzip -dc alpine-3.10")
+        #expect(unpacked.succeeded, "\(unpacked.standardError)")
+        for (source, target) in [("docker-archive:" + vulnerable, "apps/old-apk:3.10"),
+                                 ("docker-archive:" + work + "/alpine-3.10.tar", "apps/alpine:3.10"),
+                                 ("oci:" + images + "/scratch.oci", "apps/scratch:1")] {
+            let copy = try MoatCLI.run(["copy", source, "docker://\(host)/\(target)", "-q"] + insecure, cacheDirectory: cache)
+            #expect(copy.status == 0, "\(source): \(copy.stderr)")
+        }
+        let policy = """
+        apiVersion: moat.dev/v1alpha1
+        kind: ImagePolicy
+        rules:
+          vulnerabilities:
+            blockSeverities: [UNKNOWN, HIGH, CRITICAL]
+            allow:
+              - {id: CVE-2019-14697, expires: 2000-01-01, reason: "expired long ago"}
+          footprint:
+            deny: [shell, package-manager]
+        """
+        try Data(policy.utf8).write(to: URL(fileURLWithPath: work + "/policy.yaml"))
+        func check(_ image: String) throws -> MoatRun {
+            try MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "\(host)/apps/\(image)"] + insecure, cacheDirectory: cache)
+        }
+        let old = try check("old-apk:3.10")
+        #expect(old.status == 1)
+        #expect(old.stdout.contains("DENY  vulnerabilities"), "24 known CVEs in the old apk database: \(old.stdout)")
+        #expect(old.stdout.contains("CVE-2019-14697"), "the expired allowance does not excuse it: \(old.stdout)")
+        let alpine = try check("alpine:3.10")
+        #expect(alpine.status == 1)
+        #expect(alpine.stdout.contains("pass  vulnerabilities"), "the real Alpine 3.10 image has no known CVE: \(alpine.stdout)")
+        #expect(alpine.stdout.contains("DENY  footprint"), "busybox and apk are a shell and a package manager: \(alpine.stdout)")
+        let scratch = try check("scratch:1")
+        #expect(scratch.status == 0, "a clean, minimal image passes: \(scratch.stdout) \(scratch.stderr)")
     }
 
     @Test func webhooksNeedTLSUnlessInsecureDev() throws {

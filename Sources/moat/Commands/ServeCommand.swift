@@ -154,7 +154,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw RuntimeError("\(error)")
         }
         let client = try registry.client(cacheDirectory: cacheDir)
-        let facts = try AdmissionFacts.make(client: client, cacheDirectory: cacheDir, deadline: .milliseconds(Int(factDeadline * 1000)))
+        let facts = try AdmissionFacts.make(client: client, cacheDirectory: cacheDir, deadline: .milliseconds(Int(factDeadline * 1000)),
+                                            metrics: metricsRegistry)
         let audit: AuditLog
         do {
             audit = try AuditLog(path: auditLog)
