@@ -38,6 +38,7 @@ public final class RegistryImageFacts: ImageFacts {
     let signatureResults: FactCache<SignatureFact>
     let scans: FactCache<ImageScanFacts>
     let parsedKeys = ParsedKeys()
+    let requirementKeys = RequirementKeys()
     let databaseVersion: DatabaseVersion
 
     /// `metrics` gets `moat_admission_fact_cache_total{fact,result}` (hit or miss) for the cache-hit ratio.
@@ -76,9 +77,8 @@ public final class RegistryImageFacts: ImageFacts {
     }
 
     /// Cache hits and misses so far, for `/metrics`.
-    public func cacheCounts() async -> (hits: Int, misses: Int) {
-        let counts = [await (digests.hits, digests.misses), await (signatureResults.hits, signatureResults.misses),
-                      await (scans.hits, scans.misses)]
+    public func cacheCounts() -> (hits: Int, misses: Int) {
+        let counts = [(digests.hits, digests.misses), (signatureResults.hits, signatureResults.misses), (scans.hits, scans.misses)]
         return (counts.map(\.0).reduce(0, +), counts.map(\.1).reduce(0, +))
     }
 
@@ -96,8 +96,8 @@ public final class RegistryImageFacts: ImageFacts {
         let keys = try requirement.keys.map(parsedKeys.key)
         let repository = Repository(registry: reference.domain, path: reference.path)
         let annotations = requirement.annotations
-        let cacheKey = ([repository.description, digest.description] + keys.map(\.hint).sorted()
-            + annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: "|")
+        // The requirement's keys and annotations, by their stable description: built once per requirement, not per call.
+        let cacheKey = repository.description + "|" + digest.description + "|" + requirementKeys.key(for: requirement, keys: keys)
         let client = self.client
         return try await signatureResults.value(for: cacheKey, within: settings.deadline,
                                                 what: "verifying the signatures of \(reference.name)@\(digest)") {
@@ -241,5 +241,21 @@ final class DatabaseVersion: @unchecked Sendable {
         checked = now
         value = path.flatMap { try? DatabaseStatus.load(path: $0).lastDataChange?.timeIntervalSince1970 } ?? 0
         return value
+    }
+}
+
+/// The cache-key part of a signature requirement (its key hints and annotations), computed once per requirement.
+final class RequirementKeys: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [Int: String] = [:]
+
+    func key(for requirement: SignatureRequirement, keys parsed: [VerificationKey]) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = keys[requirement.index] { return known }
+        let text = (parsed.map(\.hint).sorted() + requirement.annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+            .joined(separator: "|")
+        keys[requirement.index] = text
+        return text
     }
 }

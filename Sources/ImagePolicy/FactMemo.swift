@@ -1,9 +1,10 @@
+import Foundation
 import OCIModel
 
 /// The facts of one evaluation, each asked for at most once: concurrent requests for the same fact (two containers
 /// running `nginx` and `docker.io/library/nginx:latest`) share one call to the caller's `ImageFacts`, and its
 /// error too. Cancelling the evaluation cancels the calls in flight.
-actor FactMemo {
+final class FactMemo: @unchecked Sendable {
     private enum Value: Sendable {
         case digest(Digest)
         case signature(SignatureFact)
@@ -25,6 +26,8 @@ actor FactMemo {
     }
 
     private let facts: any ImageFacts
+    // A lock rather than an actor: a warm decision must not pay an executor hop per fact.
+    private let lock = NSLock()
     private var tasks: [Key: Task<Value, any Error>] = [:]
     /// False when nothing can ask twice (one image): facts are fetched directly, without a task to share.
     private let shares: Bool
@@ -67,12 +70,11 @@ actor FactMemo {
 
     private func value(_ key: Key, _ fetch: @escaping @Sendable () async throws -> Value) async throws -> Value {
         if !shares { return try await fetch() }
-        let task: Task<Value, any Error>
-        if let existing = tasks[key] {
-            task = existing
-        } else {
-            task = Task { try await fetch() }
-            tasks[key] = task
+        let task = lock.withLock { () -> Task<Value, any Error> in
+            if let existing = tasks[key] { return existing }
+            let started = Task { try await fetch() }
+            tasks[key] = started
+            return started
         }
         return try await withTaskCancellationHandler {
             try await task.value

@@ -29,8 +29,8 @@ import Testing
         }
         #expect(results.allSatisfy { $0 == 1 })
         #expect(await counter.calls == 1)
-        #expect(await cache.misses == 1)
-        #expect(await cache.hits == 19)
+        #expect(cache.misses == 1)
+        #expect(cache.hits == 19)
     }
 
     @Test func entriesExpireAndFailuresAreNotKept() async throws {
@@ -64,7 +64,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(450))
         let again = try await cache.value(for: "slow", within: .milliseconds(50), what: "slow fact") { 0 }
         #expect(again == 42, "the slow result landed in the cache")
-        #expect(await cache.hits == 1)
+        #expect(cache.hits == 1)
     }
 }
 
@@ -132,8 +132,8 @@ import Testing
         let second = FactCache<String>(lifetime: .seconds(60), persistence: try persistence())
         let reloaded = try await second.value(for: "k", within: .seconds(5), what: "k") { "computed again" }
         #expect(reloaded == "computed")
-        #expect(await second.hits == 1)
-        #expect(await second.misses == 0)
+        #expect(second.hits == 1)
+        #expect(second.misses == 0)
 
         let shortLived = FactCache<String>(lifetime: .seconds(1), persistence: try persistence())
         _ = try await shortLived.value(for: "brief", within: .seconds(5), what: "brief") { "old" }
