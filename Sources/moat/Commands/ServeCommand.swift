@@ -103,11 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard let limit = ScanServerConfiguration.parseByteSize(maxBodySize) else {
             throw RuntimeError("--max-body-size: not a size: \(maxBodySize)")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
-        }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level) }
         let logger = Logger(label: "moat.serve")
 
         var options = KubesecScanOptions()
