@@ -125,22 +125,54 @@ public struct AdmissionWebhooks: WebhookHandler {
 }
 
 /// `moat_admission_decisions_total{webhook,result}`, `moat_admission_denials_total{rule}`,
-/// `moat_admission_decision_duration_seconds{webhook}`.
+/// `moat_admission_warnings_total{rule}`, `moat_admission_decision_duration_seconds{webhook}`. Instruments are looked
+/// up once and kept: the registry's own lookup (labels hashed under a lock) is a visible cost per decision.
 struct AdmissionMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
+    private let counters = InstrumentCache<Prometheus.Counter>()
+    private let histograms = InstrumentCache<DurationHistogram>()
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
 
     func decided(_ decision: PolicyDecision, webhook: String, duration: Duration) {
-        registry.makeCounter(name: "moat_admission_decisions_total",
-                             labels: [("webhook", webhook), ("result", decision.allowed ? "allow" : "deny")]).increment()
+        let result = decision.allowed ? "allow" : "deny"
+        counters.instrument(webhook + "|" + result) {
+            registry.makeCounter(name: "moat_admission_decisions_total", labels: [("webhook", webhook), ("result", result)])
+        }.increment()
         for denial in decision.denials {
-            registry.makeCounter(name: "moat_admission_denials_total", labels: [("rule", "\(denial.rule)")]).increment()
+            let rule = "\(denial.rule)"
+            counters.instrument("denial|" + rule) {
+                registry.makeCounter(name: "moat_admission_denials_total", labels: [("rule", rule)])
+            }.increment()
         }
         for warning in decision.warnings {
-            registry.makeCounter(name: "moat_admission_warnings_total", labels: [("rule", "\(warning.rule)")]).increment()
+            let rule = "\(warning.rule)"
+            counters.instrument("warning|" + rule) {
+                registry.makeCounter(name: "moat_admission_warnings_total", labels: [("rule", rule)])
+            }.increment()
         }
-        registry.makeDurationHistogram(name: "moat_admission_decision_duration_seconds", labels: [("webhook", webhook)],
-                                       buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
-                                                 .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500),
-                                                 .seconds(1), .seconds(5)]).record(duration)
+        histograms.instrument(webhook) {
+            registry.makeDurationHistogram(name: "moat_admission_decision_duration_seconds", labels: [("webhook", webhook)],
+                                           buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+                                                     .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500),
+                                                     .seconds(1), .seconds(5)])
+        }.record(duration)
+    }
+}
+
+/// Instruments by a key, made once.
+final class InstrumentCache<Instrument: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var instruments: [String: Instrument] = [:]
+
+    func instrument(_ key: String, make: () -> Instrument) -> Instrument {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = instruments[key] { return known }
+        let made = make()
+        instruments[key] = made
+        return made
     }
 }

@@ -21,6 +21,8 @@ public struct PolicyEngine: Sendable {
     /// - Parameters:
     ///   - policy: the policy to apply.
     ///   - now: the clock for `vulnerabilities.allow[].expires`; pass a fixed date in tests.
+    private let parsedImages = BoundedCache<String, Parsed>(capacity: 4096)
+
     public init(policy: Policy, now: @escaping @Sendable () -> Date = Date.init) {
         self.policy = policy
         self.now = now
@@ -36,7 +38,7 @@ public struct PolicyEngine: Sendable {
         var decisions = subject.images.map { ImageDecision(subject: $0) }
         // The common admission case, one container, needs no task group (a decision costs microseconds when warm).
         if subject.images.count == 1, let image = subject.images.first {
-            switch Self.parse(image.image) {
+            switch parse(image.image) {
             case .failure(let result):
                 decisions[0].results = [result]
             case .success(let reference):
@@ -47,7 +49,7 @@ public struct PolicyEngine: Sendable {
         } else {
             await withTaskGroup(of: (Int, ImageDecision).self) { group in
                 for (index, image) in subject.images.enumerated() {
-                    switch Self.parse(image.image) {
+                    switch parse(image.image) {
                     case .failure(let result):
                         decisions[index].results = [result]
                     case .success(let reference):
@@ -84,6 +86,15 @@ public struct PolicyEngine: Sendable {
     private enum Parsed {
         case success(ImageReference)
         case failure(RuleResult)
+    }
+
+    /// Parses through a small cache: clusters run the same few hundred images, and parsing is a visible share of a
+    /// warm decision.
+    private func parse(_ image: String) -> Parsed {
+        if let known = parsedImages.value(for: image) { return known }
+        let parsed = Self.parse(image)
+        parsedImages.store(parsed, for: image)
+        return parsed
     }
 
     private static func parse(_ image: String) -> Parsed {
