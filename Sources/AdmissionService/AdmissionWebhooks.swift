@@ -33,7 +33,7 @@ public struct AdmissionWebhooks: WebhookHandler {
 
     public func respond(path: String, body: ByteBuffer) async -> WebhookReply {
         let started = ContinuousClock.now
-        let data = Data(body.readableBytesView)
+        let data = [UInt8](body.readableBytesView)
         let reply: WebhookReply
         switch path {
         case "/imagepolicy": reply = await imageReview(data, started: started)
@@ -45,7 +45,7 @@ public struct AdmissionWebhooks: WebhookHandler {
 
     // MARK: ImagePolicyWebhook
 
-    func imageReview(_ data: Data, started: ContinuousClock.Instant) async -> WebhookReply {
+    func imageReview(_ data: [UInt8], started: ContinuousClock.Instant) async -> WebhookReply {
         let review: ImageReviewRequest
         do {
             review = try ImageReviewRequest(json: data)
@@ -67,7 +67,7 @@ public struct AdmissionWebhooks: WebhookHandler {
 
     // MARK: Validating and mutating webhooks
 
-    func admissionReview(_ data: Data, webhook: String, started: ContinuousClock.Instant) async -> WebhookReply {
+    func admissionReview(_ data: [UInt8], webhook: String, started: ContinuousClock.Instant) async -> WebhookReply {
         let request: AdmissionRequest
         do {
             request = try AdmissionRequest(reviewJSON: data)
