@@ -250,6 +250,34 @@ import Testing
         #expect(unlogged.stderr.contains("Rekor bundle that was not verified"), "without a Rekor key the bundle is reported, not trusted")
     }
 
+    @Test func signAndVerifyAnOCILayoutWithAKeyDirectory() throws {
+        let images = try MoatCLI.images()
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let layout = work + "/app.oci"
+        let copy = try MoatCLI.run(["copy", "oci:" + images + "/scratch.oci", "oci:" + layout + ":registry.example.com/team/app:1.0", "-q"])
+        #expect(copy.status == 0, "\(copy.stderr)")
+        try FileManager.default.createDirectory(atPath: work + "/keys", withIntermediateDirectories: true)
+        for name in ["alice", "bob"] {
+            _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/keys/" + name], environment: password)
+        }
+        try FileManager.default.moveItem(atPath: work + "/keys/bob.key", toPath: work + "/bob.key")
+        try FileManager.default.moveItem(atPath: work + "/keys/alice.key", toPath: work + "/alice.key")
+        let target = "oci:" + layout + ":registry.example.com/team/app:1.0"
+        let sign = try MoatCLI.run(["sign", "--key", work + "/bob.key", target], environment: password)
+        #expect(sign.status == 0, "\(sign.stderr)")
+        #expect(sign.stderr.contains("Pushed signature to oci:\(layout):sha256-"), "\(sign.stderr)")
+        let verify = try MoatCLI.run(["verify", "--key", work + "/keys", target])
+        #expect(verify.status == 0, "any key of the directory may match: \(verify.stderr)")
+        #expect(verify.stdout.contains("\"docker-reference\":\"registry.example.com/team/app\""), "\(verify.stdout)")
+        let onlyAlice = try MoatCLI.run(["verify", "--key", work + "/keys/alice.pub", target])
+        #expect(onlyAlice.status == 1)
+        #expect(onlyAlice.stderr.contains("does not verify with the key given"), "\(onlyAlice.stderr)")
+        // The signed layout is still an image moat reads: the signature tag is not taken for one.
+        let scan = try MoatCLI.run(["image", "--layout", layout, "--scanners", "footprint", "--format", "json"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+    }
+
     @Test func multiPlatformImagesAreSignedByTheirIndexDigest() async throws {
         let registry = try await RegistryServer.start(.plain)
         defer { Task { await registry.stop() } }
