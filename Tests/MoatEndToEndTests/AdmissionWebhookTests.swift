@@ -157,8 +157,12 @@ import Testing
         #expect(metrics.standardOutputText.contains("moat_admission_decisions_total"))
         #expect(metrics.standardOutputText.contains("moat_admission_fact_cache_total{fact=\"digest\",result=\"hit\"}"), "the cache-hit ratio is exported")
         #expect(metrics.standardOutputText.contains("moat_admission_denials_total{rule=\"allowedRegistries\"}"))
-        try await Task.sleep(for: .milliseconds(200))   // audit lines are written in batches every 50 ms
-        let audit = try String(contentsOfFile: work + "/audit.jsonl", encoding: .utf8).split(separator: "\n")
+        // Audit lines are written in batches every 50 ms.
+        var audit: [Substring] = []
+        for _ in 0..<100 where audit.count < 10 {
+            audit = try String(contentsOfFile: work + "/audit.jsonl", encoding: .utf8).split(separator: "\n")
+            if audit.count < 10 { try await Task.sleep(for: .milliseconds(50)) }
+        }
         #expect(audit.count >= 10, "one audit line per decision")
         #expect(audit.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
         #expect(!audit.joined().contains("INC-42"), "annotation values are not audited")
