@@ -293,5 +293,8 @@ import Testing
         let refused = try MoatCLI.run(["serve", "--policy", work + "/p.yaml"])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("need TLS"), "\(refused.stderr)")
+        let warned = try MoatCLI.run(["policy", "check", "--policy", work + "/p.yaml", "scratch"])
+        #expect(warned.status == 0)
+        #expect(warned.stderr.contains("warning: \(work)/p.yaml:3:1: the policy has no rules"), "load warnings are shown: \(warned.stderr)")
     }
 }

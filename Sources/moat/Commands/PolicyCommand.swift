@@ -65,6 +65,7 @@ struct PolicyCheckCommand: AsyncParsableCommand {
         } catch {
             throw RuntimeError("\(error)")
         }
+        for warning in loaded.warnings { FileHandle.standardError.write(Data("moat: warning: \(warning)\n".utf8)) }
         var subjects: [ManifestSubjects.Named] = []
         if !images.isEmpty {
             subjects.append(ManifestSubjects.Named(object: "images", subject: PolicySubject(

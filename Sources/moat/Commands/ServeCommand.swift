@@ -150,6 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw RuntimeError("\(error)")
         }
+        for warning in loaded.warnings { FileHandle.standardError.write(Data("moat: warning: \(warning)\n".utf8)) }
         let client = try registry.client(cacheDirectory: cacheDir)
         let facts = try AdmissionFacts.make(client: client, cacheDirectory: cacheDir, deadline: .milliseconds(Int(factDeadline * 1000)),
                                             metrics: metricsRegistry)
