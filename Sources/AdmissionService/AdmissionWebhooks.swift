@@ -129,8 +129,8 @@ public struct AdmissionWebhooks: WebhookHandler {
 /// up once and kept: the registry's own lookup (labels hashed under a lock) is a visible cost per decision.
 struct AdmissionMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
-    private let counters = InstrumentCache<Prometheus.Counter>()
-    private let histograms = InstrumentCache<DurationHistogram>()
+    private let counters = BoundedCache<String, Prometheus.Counter>(capacity: 1024)
+    private let histograms = BoundedCache<String, DurationHistogram>(capacity: 16)
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -138,41 +138,26 @@ struct AdmissionMetrics: Sendable {
 
     func decided(_ decision: PolicyDecision, webhook: String, duration: Duration) {
         let result = decision.allowed ? "allow" : "deny"
-        counters.instrument(webhook + "|" + result) {
+        counters.value(for: webhook + "|" + result) {
             registry.makeCounter(name: "moat_admission_decisions_total", labels: [("webhook", webhook), ("result", result)])
         }.increment()
         for denial in decision.denials {
             let rule = "\(denial.rule)"
-            counters.instrument("denial|" + rule) {
+            counters.value(for: "denial|" + rule) {
                 registry.makeCounter(name: "moat_admission_denials_total", labels: [("rule", rule)])
             }.increment()
         }
         for warning in decision.warnings {
             let rule = "\(warning.rule)"
-            counters.instrument("warning|" + rule) {
+            counters.value(for: "warning|" + rule) {
                 registry.makeCounter(name: "moat_admission_warnings_total", labels: [("rule", rule)])
             }.increment()
         }
-        histograms.instrument(webhook) {
+        histograms.value(for: webhook) {
             registry.makeDurationHistogram(name: "moat_admission_decision_duration_seconds", labels: [("webhook", webhook)],
                                            buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
                                                      .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500),
                                                      .seconds(1), .seconds(5)])
         }.record(duration)
-    }
-}
-
-/// Instruments by a key, made once.
-final class InstrumentCache<Instrument: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var instruments: [String: Instrument] = [:]
-
-    func instrument(_ key: String, make: () -> Instrument) -> Instrument {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = instruments[key] { return known }
-        let made = make()
-        instruments[key] = made
-        return made
     }
 }

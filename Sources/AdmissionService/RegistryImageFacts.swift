@@ -37,8 +37,10 @@ public final class RegistryImageFacts: ImageFacts {
     let digests: FactCache<Digest>
     let signatureResults: FactCache<SignatureFact>
     let scans: FactCache<ImageScanFacts>
-    let parsedKeys = ParsedKeys()
-    let requirementKeys = RequirementKeys()
+    /// Policy keys parsed once, and each signature requirement's cache-key part built once: the warm path must not
+    /// parse PEM or sort key hints for every decision.
+    let parsedKeys = BoundedCache<String, VerificationKey>(capacity: 1024)
+    let requirementKeys = BoundedCache<Int, String>(capacity: 1024)
     let databaseVersion: DatabaseVersion
 
     /// `metrics` gets `moat_admission_fact_cache_total{fact,result}` (hit or miss) for the cache-hit ratio.
@@ -76,12 +78,6 @@ public final class RegistryImageFacts: ImageFacts {
         self.databaseVersion = DatabaseVersion(path: settings.databasePath)
     }
 
-    /// Cache hits and misses so far, for `/metrics`.
-    public func cacheCounts() -> (hits: Int, misses: Int) {
-        let counts = [(digests.hits, digests.misses), (signatureResults.hits, signatureResults.misses), (scans.hits, scans.misses)]
-        return (counts.map(\.0).reduce(0, +), counts.map(\.1).reduce(0, +))
-    }
-
     public func digest(of reference: ImageReference) async throws -> Digest {
         if let pinned = reference.digest { return try Digest(parsing: pinned) }
         let client = self.client
@@ -93,11 +89,21 @@ public final class RegistryImageFacts: ImageFacts {
     }
 
     public func signatures(of reference: ImageReference, digest: Digest, requirement: SignatureRequirement) async throws -> SignatureFact {
-        let keys = try requirement.keys.map(parsedKeys.key)
+        let keys = try requirement.keys.map { key in
+            try parsedKeys.value(for: key.pem) {
+                do {
+                    return try VerificationKey(pem: key.pem)
+                } catch {
+                    throw FactError("the policy key \(key.source) is not a usable public key: \(error)")
+                }
+            }
+        }
         let repository = Repository(registry: reference.domain, path: reference.path)
         let annotations = requirement.annotations
-        // The requirement's keys and annotations, by their stable description: built once per requirement, not per call.
-        let cacheKey = repository.description + "|" + digest.description + "|" + requirementKeys.key(for: requirement, keys: keys)
+        let requirementKey = requirementKeys.value(for: requirement.index) {
+            (keys.map(\.hint).sorted() + annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: "|")
+        }
+        let cacheKey = repository.description + "|" + digest.description + "|" + requirementKey
         let client = self.client
         return try await signatureResults.value(for: cacheKey, within: settings.deadline,
                                                 what: "verifying the signatures of \(reference.name)@\(digest)") {
@@ -202,25 +208,6 @@ public struct FactError: Error, Sendable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Policy keys parsed once: the warm path must not parse PEM for every decision.
-final class ParsedKeys: @unchecked Sendable {
-    private let lock = NSLock()
-    private var keys: [String: VerificationKey] = [:]
-
-    func key(_ key: PolicyKey) throws -> VerificationKey {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = keys[key.pem] { return known }
-        do {
-            let parsed = try VerificationKey(pem: key.pem)
-            keys[key.pem] = parsed
-            return parsed
-        } catch {
-            throw FactError("the policy key \(key.source) is not a usable public key: \(error)")
-        }
-    }
-}
-
 /// When the vulnerability data last changed, looked up at most once a minute: scan results are keyed by it, so a
 /// `moat db update` makes the next decisions rescan.
 final class DatabaseVersion: @unchecked Sendable {
@@ -241,21 +228,5 @@ final class DatabaseVersion: @unchecked Sendable {
         checked = now
         value = path.flatMap { try? DatabaseStatus.load(path: $0).lastDataChange?.timeIntervalSince1970 } ?? 0
         return value
-    }
-}
-
-/// The cache-key part of a signature requirement (its key hints and annotations), computed once per requirement.
-final class RequirementKeys: @unchecked Sendable {
-    private let lock = NSLock()
-    private var keys: [Int: String] = [:]
-
-    func key(for requirement: SignatureRequirement, keys parsed: [VerificationKey]) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = keys[requirement.index] { return known }
-        let text = (parsed.map(\.hint).sorted() + requirement.annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
-            .joined(separator: "|")
-        keys[requirement.index] = text
-        return text
     }
 }

@@ -91,10 +91,7 @@ public struct PolicyEngine: Sendable {
     /// Parses through a small cache: clusters run the same few hundred images, and parsing is a visible share of a
     /// warm decision.
     private func parse(_ image: String) -> Parsed {
-        if let known = parsedImages.value(for: image) { return known }
-        let parsed = Self.parse(image)
-        parsedImages.store(parsed, for: image)
-        return parsed
+        parsedImages.value(for: image) { Self.parse(image) }
     }
 
     private static func parse(_ image: String) -> Parsed {

@@ -91,8 +91,10 @@ public struct OCILayoutArtifactStore: ArtifactStore {
     /// Writes beside the target and renames, so a reader never sees half a file.
     private func writeAtomically(_ data: Data, to path: String) throws {
         let temporary = path + ".moat-\(UUID().uuidString).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw SigningError(.io, "cannot write \(temporary): check that \(directory) is writable")
+        do {
+            try data.write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            throw SigningError(.io, "cannot write \(temporary): \(error); check that \(directory) is writable")
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))

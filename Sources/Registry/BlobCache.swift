@@ -141,10 +141,12 @@ public final class CacheWriter: @unchecked Sendable {
         try manager.createDirectory(atPath: cache.temporaryDirectory, withIntermediateDirectories: true)
         let unique = "\(digest.hex.prefix(16)).\(ProcessInfo.processInfo.processIdentifier).\(UInt64.random(in: 0...UInt64.max))"
         temporaryPath = cache.temporaryDirectory + "/" + unique
-        guard manager.createFile(atPath: temporaryPath, contents: nil) else {
-            throw RegistryError(.io, "cannot create \(temporaryPath) in the blob cache")
+        // open(O_EXCL) on the unique name: FileManager.createFile would write its own temporary file and rename it.
+        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw RegistryError(.io, "cannot create \(temporaryPath) in the blob cache: \(String(cString: strerror(errno)))")
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporaryPath))
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     deinit {

@@ -109,3 +109,13 @@ extension FootprintReport {
         findings.first { $0.ruleID == rule.id && $0.path == path }
     }
 }
+
+extension MoatCLI {
+    /// `moat copy SOURCE DESTINATION -q`: requires it to succeed and returns the manifest digest it prints.
+    @discardableResult
+    static func copy(_ source: String, _ destination: String, _ options: [String] = [], cacheDirectory: String? = nil) throws -> String {
+        let run = try run(["copy", source, destination, "-q"] + options, cacheDirectory: cacheDirectory)
+        try #require(run.status == 0, "moat copy \(source) \(destination): \(run.stderr)")
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
