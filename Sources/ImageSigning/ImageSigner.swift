@@ -93,11 +93,11 @@ public struct ImageSigner: Sendable {
     /// referrers API.
     func writeBundle(for image: SignedImage, identity: String, annotations: [String: String]) async throws -> (digest: Digest, usedFallbackTag: Bool) {
         let statement = InTotoStatement(name: identity, digest: image.digest, annotations: annotations.isEmpty ? nil : annotations)
-        let statementBytes = try SignatureManifest.canonicalJSON(statement)
+        let statementBytes = try encodeMetadataJSON(statement)
         let signed = DSSEEnvelope.preAuthenticationEncoding(payloadType: DSSEEnvelope.inTotoPayloadType, payload: statementBytes)
         let envelope = DSSEEnvelope(payload: statementBytes.base64EncodedString(), payloadType: DSSEEnvelope.inTotoPayloadType,
                                     signatures: [DSSEEnvelope.Signature(sig: try key.signature(for: signed).base64EncodedString(), keyid: "")])
-        let bundle = try SignatureManifest.canonicalJSON(SigstoreBundle(keyHint: key.publicKey.hint, envelope: envelope))
+        let bundle = try encodeMetadataJSON(SigstoreBundle(keyHint: key.publicKey.hint, envelope: envelope))
         let emptyConfig = Data("{}".utf8)
         try await image.store.putBlob(emptyConfig)
         try await image.store.putBlob(bundle)
@@ -108,7 +108,7 @@ public struct ImageSigner: Sendable {
             annotations: Self.referrerAnnotations())
         manifest.artifactType = CosignFormat.bundleMediaType
         manifest.subject = Descriptor(mediaType: image.descriptor.mediaType, digest: image.digest, size: image.descriptor.size)
-        let data = try SignatureManifest.canonicalJSON(manifest)
+        let data = try encodeMetadataJSON(manifest)
         let pushed = try await image.store.putManifest(data, mediaType: MediaType.ociManifest, tag: nil)
         guard !pushed.subjectIndexed else { return (pushed.digest, false) }
         var descriptor = Descriptor(mediaType: MediaType.ociManifest, digest: pushed.digest, size: Int64(data.count),
@@ -142,7 +142,7 @@ enum ReferrersFallbackTag {
         }
         guard !index.manifests.contains(where: { $0.digest == descriptor.digest }) else { return }
         index.manifests.append(descriptor)
-        _ = try await store.putManifest(try SignatureManifest.canonicalJSON(index), mediaType: MediaType.ociIndex, tag: tag)
+        _ = try await store.putManifest(try encodeMetadataJSON(index), mediaType: MediaType.ociIndex, tag: tag)
     }
 
     static func read(subject: Digest, in store: any ArtifactStore) async throws -> Index? {

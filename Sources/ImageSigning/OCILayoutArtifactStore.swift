@@ -1,11 +1,15 @@
 public import Foundation
+import OCIImage
 public import OCIModel
 public import Registry
 
 /// An OCI image layout directory as an artifact store: tags are `org.opencontainers.image.ref.name` annotations in
-/// `index.json`, and referrers live in the fallback tag (the layout spec has no referrers API).
+/// `index.json`, and referrers live in the fallback tag (the layout spec has no referrers API). Reads go through
+/// OCIImage's `DirectoryStore` (paths confined to the layout, sizes bounded), writes through its `OCILayoutWriter`
+/// (blobs verified, `index.json` replaced atomically).
 public struct OCILayoutArtifactStore: ArtifactStore {
     public let directory: String
+    private let reader: DirectoryStore
     static let refNameKey = "org.opencontainers.image.ref.name"
     static let manifestLimit = 8 << 20
 
@@ -15,12 +19,13 @@ public struct OCILayoutArtifactStore: ArtifactStore {
             throw SigningError(.notFound, "\(directory) is not an OCI image layout (no index.json)")
         }
         self.directory = directory
+        self.reader = DirectoryStore(root: directory)
     }
 
     public var displayName: String { "oci:\(directory)" }
 
     public func index() throws -> Index {
-        let data = try read(directory + "/index.json", limit: Self.manifestLimit, what: "index.json")
+        let data = try reader.read("index.json", limit: Self.manifestLimit)
         do {
             return try JSONDecoder().decode(Index.self, from: data)
         } catch {
@@ -42,7 +47,7 @@ public struct OCILayoutArtifactStore: ArtifactStore {
     }
 
     public func blob(_ digest: Digest, limit: Int) async throws -> Data {
-        let data = try read(blobPath(digest), limit: limit, what: "blob \(digest)")
+        let data = try reader.read("blobs/\(digest.algorithm)/\(digest.hex)", limit: limit)
         guard Digest.sha256(of: data) == digest else {
             throw SigningError(.invalidSignature, "\(displayName): blob \(digest) does not hash to its name; the layout is corrupt")
         }
@@ -50,56 +55,20 @@ public struct OCILayoutArtifactStore: ArtifactStore {
     }
 
     public func putBlob(_ data: Data) async throws {
-        let path = blobPath(Digest.sha256(of: data))
-        guard !FileManager.default.fileExists(atPath: path) else { return }
-        try FileManager.default.createDirectory(atPath: directory + "/blobs/sha256", withIntermediateDirectories: true)
-        try writeAtomically(data, to: path)
+        try OCILayoutWriter(directory: directory).writeBlob(Digest.sha256(of: data), size: Int64(data.count), from: DataStream(data))
     }
 
     public func putManifest(_ data: Data, mediaType: String, tag: String?) async throws -> ManifestPushResult {
-        try await putBlob(data)
+        let writer = try OCILayoutWriter(directory: directory)
         let digest = Digest.sha256(of: data)
+        try writer.writeBlob(digest, size: Int64(data.count), from: DataStream(data))
         if let tag {
-            var index = try index()
-            index.manifests.removeAll { $0.annotations?[Self.refNameKey] == tag }
-            var descriptor = Descriptor(mediaType: mediaType, digest: digest, size: Int64(data.count), annotations: [Self.refNameKey: tag])
-            if let manifest = try? JSONDecoder().decode(Manifest.self, from: data) { descriptor.artifactType = manifest.artifactType }
-            index.manifests.append(descriptor)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            try writeAtomically(try encoder.encode(index), to: directory + "/index.json")
+            var descriptor = Descriptor(mediaType: mediaType, digest: digest, size: Int64(data.count))
+            descriptor.artifactType = (try? JSONDecoder().decode(Manifest.self, from: data))?.artifactType
+            try writer.finish(manifest: descriptor, config: descriptor, layers: [], name: tag)
         }
         return ManifestPushResult(digest: digest, subjectIndexed: false)
     }
 
     public func referrers(of digest: Digest) async throws -> Index? { nil }
-
-    private func blobPath(_ digest: Digest) -> String { "\(directory)/blobs/\(digest.algorithm)/\(digest.hex)" }
-
-    private func read(_ path: String, limit: Int, what: String) throws -> Data {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SigningError(.notFound, "\(displayName): \(what) is missing")
-        }
-        defer { try? handle.close() }
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
-        guard data.count <= limit else {
-            throw SigningError(.limit, "\(displayName): \(what) is larger than \(limit) bytes; refusing to read it")
-        }
-        return data
-    }
-
-    /// Writes beside the target and renames, so a reader never sees half a file.
-    private func writeAtomically(_ data: Data, to path: String) throws {
-        let temporary = path + ".moat-\(UUID().uuidString).tmp"
-        do {
-            try data.write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            throw SigningError(.io, "cannot write \(temporary): \(error); check that \(directory) is writable")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw SigningError(.io, "cannot replace \(path): \(reason)")
-        }
-    }
 }

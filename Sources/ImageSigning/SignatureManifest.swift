@@ -26,7 +26,7 @@ public enum SignatureManifest {
         let config = config(layerDigests: layers.map(\.digest))
         let configDescriptor = Descriptor(mediaType: MediaType.ociConfig, digest: Digest.sha256(of: config), size: Int64(config.count))
         let manifest = Manifest(mediaType: MediaType.ociManifest, config: configDescriptor, layers: layers)
-        return (try canonicalJSON(manifest), config)
+        return (try encodeMetadataJSON(manifest), config)
     }
 
     /// Decodes a signature manifest; a tag holding something else is reported, not guessed at.
@@ -35,11 +35,5 @@ public enum SignatureManifest {
             throw SigningError(.invalidSignature, "\(store):\(tag) is not an image manifest, so it holds no cosign signatures")
         }
         return manifest
-    }
-
-    static func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
     }
 }

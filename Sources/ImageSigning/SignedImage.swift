@@ -38,9 +38,7 @@ public struct SignedImage: Sendable {
     /// full reference (`registry.example.com/team/app:1.4`).
     public static func layout(_ store: OCILayoutArtifactStore, name: String?) throws -> SignedImage {
         let refNameKey = OCILayoutArtifactStore.refNameKey
-        let images = try store.index().manifests.filter { descriptor in
-            !(descriptor.annotations?[refNameKey].map(OCILayout.isCosignTag) ?? false) && descriptor.artifactType == nil
-        }
+        let images = try store.index().manifests.filter { !OCILayout.isArtifact($0) }
         let chosen: Descriptor
         if let name {
             let matches = images.filter { descriptor in

@@ -49,9 +49,7 @@ public struct TestImage: Sendable {
     }
 
     static func json<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(value)) ?? Data())
+        Array((try? encodeMetadataJSON(value)) ?? Data())
     }
 }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import OCIModel
 
 /// A destination for a copied image's blobs and manifest, on the local disk.
@@ -54,8 +54,10 @@ public final class OCILayoutWriter: LocalImageWriter {
         if hasBlob(digest) { return }
         try FileManager.default.createDirectory(atPath: "\(directory)/blobs/\(digest.algorithm)", withIntermediateDirectories: true)
         let temporary = path(digest) + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else { throw ImageError(.io, "cannot create \(temporary)") }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+        // open(2) directly: FileManager.createFile would write a temporary file of its own and rename it.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ImageError(.io, "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
             try copyVerified(stream, digest: digest, size: size, what: "blob \(digest)") { try handle.write(contentsOf: Data($0)) }
             try handle.close()
@@ -81,9 +83,7 @@ public final class OCILayoutWriter: LocalImageWriter {
                 || (name != nil && existing.annotations?["org.opencontainers.image.ref.name"] == name)
         }
         index.manifests.append(entry)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(index).write(to: URL(fileURLWithPath: indexPath), options: .atomic)
+        try encodeMetadataJSON(index).write(to: URL(fileURLWithPath: indexPath), options: .atomic)
     }
 }
 
@@ -119,14 +119,12 @@ public final class DockerArchiveWriter: LocalImageWriter {
     public func finish(manifest: Descriptor, config: Descriptor, layers: [Descriptor], name: String?) throws {
         var entry = manifest
         if let name { entry.annotations = ["io.containerd.image.name": name, "org.opencontainers.image.ref.name": name] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try tar.addFile("index.json", data: try encoder.encode(Index(manifests: [entry])))
+        try tar.addFile("index.json", data: try encodeMetadataJSON(Index(manifests: [entry])))
         try tar.addFile("oci-layout", data: Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8))
         var dockerEntry = DockerArchiveManifestEntry(config: "blobs/sha256/\(config.digest.hex)", repoTags: name.map { [$0] },
                                                      layers: layers.map { "blobs/sha256/\($0.digest.hex)" })
         dockerEntry.layerSources = nil
-        try tar.addFile("manifest.json", data: try encoder.encode([dockerEntry]))
+        try tar.addFile("manifest.json", data: try encodeMetadataJSON([dockerEntry]))
         try tar.finish()
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)

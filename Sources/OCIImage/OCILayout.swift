@@ -60,8 +60,14 @@ public enum OCILayout {
         return try image(for: chosen.0, names: chosen.2, store: store, source: source, format: format)
     }
 
+    /// Signatures, attestations and other artifacts stored beside the images (cosign's `sha256-<hex>.sig` tags, OCI 1.1
+    /// artifacts): entries of `index.json` that are not images to analyse or sign.
+    public static func isArtifact(_ descriptor: Descriptor) -> Bool {
+        descriptor.artifactType != nil || (descriptor.annotations?[refNameKey].map(isCosignTag) ?? false)
+    }
+
     /// `sha256-<64 hex>`, optionally with cosign's `.sig`, `.att` or `.sbom` suffix.
-    public static func isCosignTag(_ name: String) -> Bool {
+    static func isCosignTag(_ name: String) -> Bool {
         let base = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
         return base.hasPrefix("sha256-") && base.count == 71 && base.dropFirst(7).allSatisfy(\.isHexDigit)
     }
@@ -73,9 +79,7 @@ public enum OCILayout {
         for descriptor in descriptors {
             if descriptor.annotations?["vnd.docker.reference.type"] == "attestation-manifest" { continue }
             if descriptor.platform?.os == "unknown" { continue }
-            // Signatures, attestations and other artifacts stored beside the image (cosign's `sha256-<hex>.sig` tags,
-            // OCI 1.1 artifacts) are not images to analyse.
-            if descriptor.artifactType != nil || (descriptor.annotations?[refNameKey].map(isCosignTag) ?? false) { continue }
+            if isArtifact(descriptor) { continue }
             let refNames = names + [descriptor.annotations?[refNameKey], descriptor.annotations?["io.containerd.image.name"]].compactMap { $0 }
             if MediaType.isIndex(descriptor.mediaType) {
                 let data = try readBlob(descriptor, store: store, source: source)

@@ -31,3 +31,11 @@ private func describe(_ context: DecodingError.Context) -> String {
     if let wrapped = context.underlyingError as? OCIModelError { return wrapped.description }
     return context.debugDescription + " at " + path(context)
 }
+
+/// Encodes a manifest, index or other image metadata the way moat writes it everywhere: keys sorted (so the same
+/// value always gives the same bytes, hence the same digest) and slashes unescaped (media types stay readable).
+public func encodeMetadataJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value)
+}

@@ -125,9 +125,7 @@ public struct ImageCopier: Sendable {
         }
         let config = Descriptor(mediaType: MediaType.ociConfig, digest: image.configDigest, size: Int64(configData.count))
         let manifest = Manifest(mediaType: MediaType.ociManifest, config: config, layers: layers.map(\.1))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(manifest)
+        let data = try encodeMetadataJSON(manifest)
         return Plan(manifestData: data, manifest: Descriptor(mediaType: MediaType.ociManifest, digest: Digest.sha256(of: data), size: Int64(data.count)),
                     configData: configData, config: config, layers: layers)
     }
