@@ -11,7 +11,6 @@ public struct SigningError: Error, Sendable, Equatable, CustomStringConvertible 
         case usage
         /// The store refused to hold more (cosign's 1000-layer cap).
         case limit
-        case io
     }
 
     public let code: Code

@@ -119,7 +119,7 @@ struct VerifyCommand: AsyncParsableCommand {
         } else {
             let target = try await SigningTarget.open(image, registry: registry)
             do {
-                let verifier = SignatureVerifier(policy: try resolvedPolicy(policy, image: target.image))
+                let verifier = SignatureVerifier(policy: try resolvedPolicy(policy, identity: target.image.identity))
                 report = try await verifier.verify(target.image)
                 shown = target.image.reference
                 await target.close()
@@ -148,7 +148,7 @@ struct VerifyCommand: AsyncParsableCommand {
             return (await verifier.verify([candidate], digest: digest), reference.description)
         }
         let target = try await SigningTarget.open(image, registry: registry)
-        let verifier = SignatureVerifier(policy: try resolvedPolicy(policy, image: target.image))
+        let verifier = SignatureVerifier(policy: try resolvedPolicy(policy, identity: target.image.identity))
         let report = await verifier.verify([candidate], digest: target.image.digest)
         await target.close()
         return (report, target.image.reference)
@@ -193,10 +193,6 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         return VerificationPolicy(keys: keys, certificates: certificates, rekorKeys: rekorKeys, requireTransparencyLog: requireTlog,
                                   requiredAnnotations: try AnnotationArguments.parse(annotations), referenceCheck: .ignore)
-    }
-
-    private func resolvedPolicy(_ policy: VerificationPolicy, image: SignedImage) throws -> VerificationPolicy {
-        try resolvedPolicy(policy, identity: image.identity)
     }
 
     /// Fills in the reference the signatures must name: --expected-reference, else the image's own repository.
