@@ -1,5 +1,6 @@
 public import Foundation
 public import ImagePolicy
+import Admission
 import ManifestLint
 
 /// The pods that Kubernetes manifests (YAML or JSON, several documents, Lists) would create, as policy subjects, for
@@ -27,7 +28,7 @@ public enum ManifestSubjects {
         for (offset, document) in documents.enumerated() {
             switch document {
             case .value(let value), .repeatedKeys(let value, _):
-                result += objects(in: value).compactMap { named($0, number: offset + 1) }
+                result += try objects(in: value).compactMap { try named($0, number: offset + 1) }
             case .failure(let message):
                 throw FactError("\(file): document \(offset + 1): \(message)")
             }
@@ -41,29 +42,35 @@ public enum ManifestSubjects {
         return [value]
     }
 
-    static let podKinds: Set<String> = ["Pod", "ReplicationController", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
-                                        "CronJob", "PodTemplate"]
-
-    static func named(_ object: ManifestValue, number: Int) -> Named? {
-        guard let kind = object["kind"]?.stringValue, podKinds.contains(kind) else { return nil }
-        let specPath = kind == "PodTemplate" ? ["template", "spec"] : RuleContext.podSpecPath(forKind: kind)
-        guard let spec = object.value(at: specPath) else { return nil }
-        let metadataPath = kind == "Pod" ? ["metadata"] : Array(specPath.dropLast()) + ["metadata"]
-        var annotations: [String: String] = [:]
-        if case .object(let members)? = object.value(at: metadataPath + ["annotations"]) {
-            for (key, value) in members { annotations[key] = value.stringValue ?? value.goText }
-        }
-        var images: [SubjectImage] = []
-        for (list, role) in [("initContainers", ContainerRole.initContainer), ("containers", .container), ("ephemeralContainers", .ephemeralContainer)] {
-            for (index, container) in (spec[list]?.arrayValue ?? []).enumerated() {
-                guard let image = container["image"]?.stringValue else { continue }
-                let pointer = "/" + (specPath + [list, String(index), "image"]).joined(separator: "/")
-                images.append(SubjectImage(image: image, container: container["name"]?.stringValue, role: role, location: pointer))
-            }
-        }
+    /// The object's pods as the admission webhooks read them (Admission's `WorkloadImages`), so CI and admission
+    /// check the same containers at the same JSON pointers.
+    static func named(_ object: ManifestValue, number: Int) throws -> Named? {
+        guard let kind = object["kind"]?.stringValue else { return nil }
+        let apiVersion = (object["apiVersion"]?.stringValue ?? "").split(separator: "/").map(String.init)
+        let gvk = GroupVersionKind(group: apiVersion.count == 2 ? apiVersion[0] : "", version: apiVersion.last ?? "", kind: kind)
+        let json = try JSONSerialization.data(withJSONObject: foundationValue(object))
+        guard case .workload(let pod) = try WorkloadImages.extract(object: json, kind: gvk) else { return nil }
+        // Listed in the order the pod starts them: init containers, containers, ephemeral containers.
+        let order: [ImagePolicy.ContainerRole] = [.initContainer, .container, .ephemeralContainer]
+        let images = pod.images.map {
+            SubjectImage(image: $0.image, container: $0.container, role: AdmissionWebhooks.role($0.role), location: $0.pointer)
+        }.enumerated().sorted {
+            (order.firstIndex(of: $0.element.role) ?? 0, $0.offset) < (order.firstIndex(of: $1.element.role) ?? 0, $1.offset)
+        }.map(\.element)
         let name = object.value(at: ["metadata", "name"])?.stringValue ?? "document \(number)"
-        let subject = PolicySubject(namespace: object.value(at: ["metadata", "namespace"])?.stringValue ?? "default",
-                                    annotations: annotations, images: images)
-        return Named(object: "\(kind)/\(name)", subject: subject)
+        return Named(object: "\(kind)/\(name)",
+                     subject: PolicySubject(namespace: pod.namespace ?? "default", annotations: pod.annotations, images: images))
+    }
+
+    /// A decoded manifest value as Foundation objects, for JSONSerialization.
+    static func foundationValue(_ value: ManifestValue) -> Any {
+        switch value {
+        case .null: return NSNull()
+        case .bool(let flag): return flag
+        case .number(let number): return number
+        case .string(let text): return text
+        case .array(let items): return items.map(foundationValue)
+        case .object(let members): return members.mapValues(foundationValue)
+        }
     }
 }
