@@ -18,6 +18,7 @@
 # decision with curl (TLS handshake, tag → digest, signature verification).
 #
 # Usage: scripts/bench-admission.sh [--no-build] [--duration 15s] [--threads 2] [--connections 4] [--runs 5]
+#                                   [--perf DIR]  (perf record -g of moat serve during each warm run, into DIR)
 #   MOAT_TEST_IMAGES (default .build-images; needs scratch.oci, built by scripts/build-test-images.sh)
 
 set -euo pipefail
@@ -33,6 +34,7 @@ DURATION=15s
 THREADS=2
 CONNECTIONS=4
 RUNS=5
+PERF_DIR=
 while [ $# -gt 0 ]; do
     case $1 in
         --no-build) BUILD=0 ;;
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
         --threads) THREADS=${2:?}; shift ;;
         --connections) CONNECTIONS=${2:?}; shift ;;
         --runs) RUNS=${2:?}; shift ;;
+        --perf) PERF_DIR=$(mkdir -p "${2:?}" && cd "$2" && pwd); shift ;;
         -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "bench-admission: unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -145,9 +148,14 @@ BARE_PORT=$(free_port)
 PIDS+=($!)
 for _ in $(seq 100); do curl -fsk -X POST "https://127.0.0.1:$BARE_PORT/x" >/dev/null 2>&1 && break; sleep 0.05; done
 
-measure() { # name url script
-    local out
+measure() { # name url script [pid to profile]
+    local out perf_pid=
+    if [ -n "$PERF_DIR" ] && [ -n "${4:-}" ]; then
+        perf record -g -o "$PERF_DIR/$(basename "$3" .lua).perf.data" -p "$4" >/dev/null 2>&1 &
+        perf_pid=$!
+    fi
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$3" "$2")
+    if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true; fi
     local rps p50 p99 errors
     rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
     p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
@@ -158,8 +166,8 @@ measure() { # name url script
 
 echo "| endpoint (wrk -t$THREADS -c$CONNECTIONS -d$DURATION, TLS) | requests/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|"
-measure "moat serve POST /imagepolicy (ImageReview, warm)" "https://127.0.0.1:$SERVE_PORT/imagepolicy" "$WORK/imagereview.lua"
-measure "moat serve POST /validate (Deployment AdmissionReview, warm)" "https://127.0.0.1:$SERVE_PORT/validate" "$WORK/admissionreview.lua"
+measure "moat serve POST /imagepolicy (ImageReview, warm)" "https://127.0.0.1:$SERVE_PORT/imagepolicy" "$WORK/imagereview.lua" "$MOAT_PID"
+measure "moat serve POST /validate (Deployment AdmissionReview, warm)" "https://127.0.0.1:$SERVE_PORT/validate" "$WORK/admissionreview.lua" "$MOAT_PID"
 measure "bare Hummingbird TLS endpoint (constant body)" "https://127.0.0.1:$BARE_PORT/imagepolicy" "$WORK/imagereview.lua"
 echo
 echo "cold decisions (fresh moat serve, first request: TLS handshake + HEAD + signature fetch and verify), seconds: ${COLD[*]}"
