@@ -22,7 +22,8 @@ public struct AdmissionWebhooks: WebhookHandler {
         self.metrics = AdmissionMetrics(registry: metricsRegistry)
     }
 
-    public var paths: Set<String> { ["/imagepolicy", "/validate", "/mutate"] }
+    public var paths: Set<String> { Self.paths }
+    static let paths: Set<String> = ["/imagepolicy", "/validate", "/mutate"]
 
     public func isReady() async -> Bool { true }
 
@@ -125,39 +126,58 @@ public struct AdmissionWebhooks: WebhookHandler {
 }
 
 /// `moat_admission_decisions_total{webhook,result}`, `moat_admission_denials_total{rule}`,
-/// `moat_admission_warnings_total{rule}`, `moat_admission_decision_duration_seconds{webhook}`. Instruments are looked
-/// up once and kept: the registry's own lookup (labels hashed under a lock) is a visible cost per decision.
+/// `moat_admission_warnings_total{rule}`, `moat_admission_decision_duration_seconds{webhook}`. The instruments of the
+/// three webhooks are made up front (their series start at zero) and the per-rule ones on first use: the registry's
+/// own lookup (labels hashed under a lock) would be a visible cost per decision.
 struct AdmissionMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
-    private let counters = BoundedCache<String, Prometheus.Counter>(capacity: 1024)
-    private let histograms = BoundedCache<String, DurationHistogram>(capacity: 16)
+    private let webhooks: [String: WebhookInstruments]
+    private let denialCounters = BoundedCache<RuleName, Prometheus.Counter>(capacity: 64)
+    private let warningCounters = BoundedCache<RuleName, Prometheus.Counter>(capacity: 64)
+
+    struct WebhookInstruments: Sendable {
+        let allowed: Prometheus.Counter
+        let denied: Prometheus.Counter
+        let duration: DurationHistogram
+    }
+
+    static let webhookNames = ["imagepolicy", "validate", "mutate"]
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
+        var webhooks: [String: WebhookInstruments] = [:]
+        for webhook in Self.webhookNames {
+            webhooks[webhook] = Self.instruments(webhook, registry: registry)
+        }
+        self.webhooks = webhooks
+    }
+
+    private static func instruments(_ webhook: String, registry: PrometheusCollectorRegistry) -> WebhookInstruments {
+        WebhookInstruments(
+            allowed: registry.makeCounter(name: "moat_admission_decisions_total", labels: [("webhook", webhook), ("result", "allow")]),
+            denied: registry.makeCounter(name: "moat_admission_decisions_total", labels: [("webhook", webhook), ("result", "deny")]),
+            duration: registry.makeDurationHistogram(
+                name: "moat_admission_decision_duration_seconds", labels: [("webhook", webhook)],
+                buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(5),
+                          .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]))
     }
 
     func decided(_ decision: PolicyDecision, webhook: String, duration: Duration) {
-        let result = decision.allowed ? "allow" : "deny"
-        counters.value(for: webhook + "|" + result) {
-            registry.makeCounter(name: "moat_admission_decisions_total", labels: [("webhook", webhook), ("result", result)])
-        }.increment()
-        for denial in decision.denials {
-            let rule = "\(denial.rule)"
-            counters.value(for: "denial|" + rule) {
-                registry.makeCounter(name: "moat_admission_denials_total", labels: [("rule", rule)])
-            }.increment()
+        let instruments = webhooks[webhook] ?? Self.instruments(webhook, registry: registry)
+        (decision.allowed ? instruments.allowed : instruments.denied).increment()
+        instruments.duration.record(duration)
+        for image in decision.images {
+            for result in image.results where result.outcome != .passed && result.outcome != .skipped {
+                if result.isEnforceViolation && !decision.breakGlassUsed {
+                    denialCounters.value(for: result.rule) {
+                        registry.makeCounter(name: "moat_admission_denials_total", labels: [("rule", result.rule.rawValue)])
+                    }.increment()
+                } else if result.isAuditWarning || (decision.breakGlassUsed && result.isEnforceViolation) {
+                    warningCounters.value(for: result.rule) {
+                        registry.makeCounter(name: "moat_admission_warnings_total", labels: [("rule", result.rule.rawValue)])
+                    }.increment()
+                }
+            }
         }
-        for warning in decision.warnings {
-            let rule = "\(warning.rule)"
-            counters.value(for: "warning|" + rule) {
-                registry.makeCounter(name: "moat_admission_warnings_total", labels: [("rule", rule)])
-            }.increment()
-        }
-        histograms.value(for: webhook) {
-            registry.makeDurationHistogram(name: "moat_admission_decision_duration_seconds", labels: [("webhook", webhook)],
-                                           buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
-                                                     .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500),
-                                                     .seconds(1), .seconds(5)])
-        }.record(duration)
     }
 }

@@ -14,61 +14,62 @@ struct AuditRecord: Sendable {
     var duration: Duration
 
     /// One JSON line, written by hand: the audit log is on the hot path of every decision (JSONSerialization and a
-    /// date formatter per record cost more than the decision itself).
-    func json(at time: Date) -> Data {
+    /// date formatter per record cost more than the decision itself), so it appends bytes and builds no strings.
+    func json(at time: Date) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512)
-        func key(_ name: String) { out.append(contentsOf: Array(",\"\(name)\":".utf8)) }
-        func string(_ name: String, _ value: String?) {
+        func raw(_ text: StaticString) {
+            text.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
+        func string(_ name: StaticString, _ value: String?) {
             guard let value else { return }
-            key(name)
+            raw(name)
             GoJSON.appendQuoted(value, to: &out)
         }
-        out.append(contentsOf: Array("{\"time\":\"".utf8))
+        raw("{\"time\":\"")
         Self.appendTimestamp(time, to: &out)
         out.append(UInt8(ascii: "\""))
-        string("webhook", webhook)
-        string("uid", uid)
-        string("namespace", namespace)
-        string("operation", operation)
-        string("kind", kind)
-        key("allowed")
-        out.append(contentsOf: Array((decision.allowed ? "true" : "false").utf8))
-        key("breakGlass")
-        out.append(contentsOf: Array((decision.breakGlassUsed ? "true" : "false").utf8))
-        key("durationMs")
+        string(",\"webhook\":", webhook)
+        string(",\"uid\":", uid)
+        string(",\"namespace\":", namespace)
+        string(",\"operation\":", operation)
+        string(",\"kind\":", kind)
+        raw(decision.allowed ? ",\"allowed\":true" : ",\"allowed\":false")
+        raw(decision.breakGlassUsed ? ",\"breakGlass\":true" : ",\"breakGlass\":false")
+        raw(",\"durationMs\":")
         let (seconds, attoseconds) = duration.components
         let microseconds = Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
         Self.appendPadded(microseconds / 1000, width: 1, to: &out)
         out.append(UInt8(ascii: "."))
         Self.appendPadded(microseconds % 1000, width: 3, to: &out)
-        key("images")
-        out.append(UInt8(ascii: "["))
+        raw(",\"images\":[")
         for (index, image) in decision.images.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: Array("{\"image\":".utf8))
+            raw("{\"image\":")
             GoJSON.appendQuoted(image.subject.image, to: &out)
-            string("container", image.subject.container)
-            string("digest", image.digest?.description)
-            let failed = image.results.filter { $0.outcome != .passed && $0.outcome != .skipped }
-            if !failed.isEmpty {
-                key("violations")
-                out.append(UInt8(ascii: "["))
-                for (number, result) in failed.enumerated() {
-                    if number > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: Array("{\"rule\":".utf8))
-                    GoJSON.appendQuoted("\(result.rule)", to: &out)
-                    string("mode", "\(result.mode)")
-                    string("outcome", result.outcome.rawValue)
-                    string("message", result.message)
-                    out.append(UInt8(ascii: "}"))
-                }
-                out.append(UInt8(ascii: "]"))
+            string(",\"container\":", image.subject.container)
+            if let digest = image.digest {
+                raw(",\"digest\":\"")
+                out.append(contentsOf: digest.algorithm.utf8)
+                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: digest.hex.utf8)
+                out.append(UInt8(ascii: "\""))
             }
+            var first = true
+            for result in image.results where result.outcome != .passed && result.outcome != .skipped {
+                raw(first ? ",\"violations\":[{\"rule\":" : ",{\"rule\":")
+                first = false
+                GoJSON.appendQuoted(result.rule.rawValue, to: &out)
+                string(",\"mode\":", result.mode.rawValue)
+                string(",\"outcome\":", result.outcome.rawValue)
+                string(",\"message\":", result.message)
+                out.append(UInt8(ascii: "}"))
+            }
+            if !first { out.append(UInt8(ascii: "]")) }
             out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: Array("]}\n".utf8))
-        return Data(out)
+        raw("]}\n")
+        return out
     }
 
     /// RFC 3339 in UTC with milliseconds (`2026-11-24T03:42:55.123Z`), without a date formatter or String(format:).
@@ -79,11 +80,16 @@ struct AuditRecord: Sendable {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         appendPadded(Int(parts.tm_year) + 1900, width: 4, to: &out)
-        for (separator, value) in [("-", Int(parts.tm_mon) + 1), ("-", Int(parts.tm_mday)), ("T", Int(parts.tm_hour)),
-                                   (":", Int(parts.tm_min)), (":", Int(parts.tm_sec))] {
-            out.append(UInt8(ascii: separator.unicodeScalars.first ?? "-"))
-            appendPadded(value, width: 2, to: &out)
-        }
+        out.append(UInt8(ascii: "-"))
+        appendPadded(Int(parts.tm_mon) + 1, width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendPadded(Int(parts.tm_mday), width: 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        appendPadded(Int(parts.tm_hour), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(Int(parts.tm_min), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(Int(parts.tm_sec), width: 2, to: &out)
         out.append(UInt8(ascii: "."))
         appendPadded(milliseconds, width: 3, to: &out)
         out.append(UInt8(ascii: "Z"))
@@ -91,14 +97,17 @@ struct AuditRecord: Sendable {
 
     /// Decimal digits of a non-negative number, zero-padded to `width`.
     static func appendPadded(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var remaining = max(0, value)
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(remaining % 10))
-            remaining /= 10
-        } while remaining > 0
-        for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: digits.reversed())
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var count = 0
+            var remaining = max(0, value)
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+                count += 1
+            } while remaining > 0
+            for _ in count..<max(width, count) { out.append(UInt8(ascii: "0")) }
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(digits[index]) }
+        }
     }
 }
 

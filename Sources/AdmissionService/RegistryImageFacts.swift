@@ -34,14 +34,41 @@ public final class RegistryImageFacts: ImageFacts {
 
     let client: RegistryClient
     let settings: Settings
-    let digests: FactCache<Digest>
-    let signatureResults: FactCache<SignatureFact>
-    let scans: FactCache<ImageScanFacts>
-    /// Policy keys parsed once, and each signature requirement's cache-key part built once: the warm path must not
-    /// parse PEM or sort key hints for every decision.
-    let parsedKeys = BoundedCache<String, VerificationKey>(capacity: 1024)
-    let requirementKeys = BoundedCache<Int, String>(capacity: 1024)
+    let digests: FactCache<TagKey, Digest>
+    let signatureResults: FactCache<SignatureKey, SignatureFact>
+    let scans: FactCache<ScanKey, ImageScanFacts>
+    /// Each signature requirement's keys parsed, and its cache-key part written, once: the warm path must not parse
+    /// PEM or sort key hints for every decision. By requirement index (one policy per server).
+    let requirements = BoundedCache<Int, ParsedRequirement>(capacity: 1024)
     let databaseVersion: DatabaseVersion
+
+    struct ParsedRequirement: Sendable {
+        var keys: [VerificationKey]
+        /// The key hints and required annotations, sorted: what makes two requirements' results interchangeable.
+        var cacheKey: String
+    }
+
+    /// A tag's digest is cached per normalised reference (`nginx` and `docker.io/library/nginx:latest` are one).
+    struct TagKey: FactKey {
+        var domain: String
+        var path: [String]
+        var tag: String
+        var storeKey: String { domain + "/" + path.joined(separator: "/") + ":" + tag }
+    }
+
+    struct SignatureKey: FactKey {
+        var domain: String
+        var path: [String]
+        var digest: Digest
+        var requirement: String
+        var storeKey: String { domain + "/" + path.joined(separator: "/") + "|" + digest.description + "|" + requirement }
+    }
+
+    struct ScanKey: FactKey {
+        var digest: Digest
+        var databaseVersion: Double
+        var storeKey: String { "\(digest)|\(databaseVersion)" }
+    }
 
     /// `metrics` gets `moat_admission_fact_cache_total{fact,result}` (hit or miss) for the cache-hit ratio.
     public init(client: RegistryClient, settings: Settings = Settings(), metrics: PrometheusCollectorRegistry? = nil) throws {
@@ -80,32 +107,25 @@ public final class RegistryImageFacts: ImageFacts {
 
     public func digest(of reference: ImageReference) async throws -> Digest {
         if let pinned = reference.digest { return try Digest(parsing: pinned) }
+        let tag = reference.effectiveTag ?? "latest"
+        let key = TagKey(domain: reference.domain, path: reference.pathComponents, tag: tag)
+        if let known = digests.cached(key) { return known }
         let client = self.client
         let repository = Repository(registry: reference.domain, path: reference.path)
-        let tag = reference.effectiveTag ?? "latest"
-        return try await digests.value(for: reference.description, within: settings.deadline, what: "resolving \(reference)") {
+        return try await digests.value(for: key, within: settings.deadline, what: "resolving \(reference)") {
             try await client.resolve(repository, reference: tag).digest
         }
     }
 
     public func signatures(of reference: ImageReference, digest: Digest, requirement: SignatureRequirement) async throws -> SignatureFact {
-        let keys = try requirement.keys.map { key in
-            try parsedKeys.value(for: key.pem) {
-                do {
-                    return try VerificationKey(pem: key.pem)
-                } catch {
-                    throw FactError("the policy key \(key.source) is not a usable public key: \(error)")
-                }
-            }
-        }
-        let repository = Repository(registry: reference.domain, path: reference.path)
+        let parsed = try requirements.value(for: requirement.index) { try Self.parse(requirement) }
+        let key = SignatureKey(domain: reference.domain, path: reference.pathComponents, digest: digest, requirement: parsed.cacheKey)
+        if let known = signatureResults.cached(key) { return known }
+        let keys = parsed.keys
         let annotations = requirement.annotations
-        let requirementKey = requirementKeys.value(for: requirement.index) {
-            (keys.map(\.hint).sorted() + annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: "|")
-        }
-        let cacheKey = repository.description + "|" + digest.description + "|" + requirementKey
+        let repository = Repository(registry: reference.domain, path: reference.path)
         let client = self.client
-        return try await signatureResults.value(for: cacheKey, within: settings.deadline,
+        return try await signatureResults.value(for: key, within: settings.deadline,
                                                 what: "verifying the signatures of \(reference.name)@\(digest)") {
             let image = SignedImage(store: RegistryArtifactStore(client: client, repository: repository),
                                     descriptor: Descriptor(mediaType: MediaType.ociManifest, digest: digest, size: 0),
@@ -119,6 +139,18 @@ public final class RegistryImageFacts: ImageFacts {
             if report.rejected.isEmpty { return SignatureFact(verified: false, detail: "no signatures found") }
             return SignatureFact(verified: false, detail: report.rejected.map(\.description).joined(separator: "; "))
         }
+    }
+
+    static func parse(_ requirement: SignatureRequirement) throws -> ParsedRequirement {
+        let keys = try requirement.keys.map { key in
+            do {
+                return try VerificationKey(pem: key.pem)
+            } catch {
+                throw FactError("the policy key \(key.source) is not a usable public key: \(error)")
+            }
+        }
+        let annotations = requirement.annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return ParsedRequirement(keys: keys, cacheKey: (keys.map(\.hint).sorted() + annotations).joined(separator: "|"))
     }
 
     public func vulnerabilities(of reference: ImageReference, digest: Digest) async throws -> [VulnerabilityFact] {
@@ -138,8 +170,10 @@ public final class RegistryImageFacts: ImageFacts {
         let version = databaseVersion.current()
         let client = self.client
         let platform = settings.platform
+        let key = ScanKey(digest: digest, databaseVersion: version)
+        if let known = scans.cached(key) { return known }
         let pinned = try ImageReference(parsing: "\(reference.name)@\(digest)")
-        return try await scans.value(for: "\(digest)|\(version)", within: settings.deadline, what: "scanning \(reference.name)@\(digest)") {
+        return try await scans.value(for: key, within: settings.deadline, what: "scanning \(reference.name)@\(digest)") {
             try await ImageScanFacts.scan(pinned, client: client, platform: platform, databasePath: databasePath)
         }
     }

@@ -37,8 +37,11 @@ final class FactMemo: @unchecked Sendable {
         self.shares = shares
     }
 
+    // Without sharing (one image), each fact goes straight to `facts`: no key, closure or task to make.
+
     func digest(of reference: ImageReference) async throws -> Digest {
         let facts = self.facts
+        if !shares { return try await facts.digest(of: reference) }
         guard case .digest(let digest) = try await value(.digest(reference.description), { .digest(try await facts.digest(of: reference)) })
         else { throw Mismatch() }
         return digest
@@ -46,6 +49,7 @@ final class FactMemo: @unchecked Sendable {
 
     func signatures(of reference: ImageReference, digest: Digest, requirement: SignatureRequirement) async throws -> SignatureFact {
         let facts = self.facts
+        if !shares { return try await facts.signatures(of: reference, digest: digest, requirement: requirement) }
         guard case .signature(let fact) = try await value(.signature(reference.name, digest, requirement), {
             .signature(try await facts.signatures(of: reference, digest: digest, requirement: requirement))
         }) else { throw Mismatch() }
@@ -54,6 +58,7 @@ final class FactMemo: @unchecked Sendable {
 
     func vulnerabilities(of reference: ImageReference, digest: Digest) async throws -> [VulnerabilityFact] {
         let facts = self.facts
+        if !shares { return try await facts.vulnerabilities(of: reference, digest: digest) }
         guard case .vulnerabilities(let found) = try await value(.vulnerabilities(reference.name, digest), {
             .vulnerabilities(try await facts.vulnerabilities(of: reference, digest: digest))
         }) else { throw Mismatch() }
@@ -62,6 +67,7 @@ final class FactMemo: @unchecked Sendable {
 
     func footprint(of reference: ImageReference, digest: Digest) async throws -> Set<FootprintCategory> {
         let facts = self.facts
+        if !shares { return try await facts.footprint(of: reference, digest: digest) }
         guard case .footprint(let found) = try await value(.footprint(reference.name, digest), {
             .footprint(try await facts.footprint(of: reference, digest: digest))
         }) else { throw Mismatch() }
@@ -69,7 +75,6 @@ final class FactMemo: @unchecked Sendable {
     }
 
     private func value(_ key: Key, _ fetch: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        if !shares { return try await fetch() }
         let task = lock.withLock { () -> Task<Value, any Error> in
             if let existing = tasks[key] { return existing }
             let started = Task { try await fetch() }

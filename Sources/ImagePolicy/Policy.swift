@@ -77,9 +77,7 @@ public struct NamespaceSelector: Sendable, Hashable {
     /// Whether a subject in `namespace` is in scope; nil (no namespace, e.g. CI) always is.
     public func contains(_ namespace: String?) -> Bool {
         guard let namespace else { return true }
-        let name = Array(namespace.utf8)
-        return include.contains { Glob.matches(Array($0.utf8), name) }
-            && !exclude.contains { Glob.matches(Array($0.utf8), name) }
+        return include.contains { Glob.matches($0, namespace) } && !exclude.contains { Glob.matches($0, namespace) }
     }
 }
 

@@ -22,10 +22,15 @@ public struct PolicyEngine: Sendable {
     ///   - policy: the policy to apply.
     ///   - now: the clock for `vulnerabilities.allow[].expires`; pass a fixed date in tests.
     private let parsedImages = BoundedCache<String, Parsed>(capacity: 4096)
+    /// `keys: …; annotations: …` per `requireSignature` entry, written once: every verdict quotes it.
+    private let signatureConstraintTexts: [Int: String]
 
     public init(policy: Policy, now: @escaping @Sendable () -> Date = Date.init) {
         self.policy = policy
         self.now = now
+        var texts: [Int: String] = [:]
+        for requirement in policy.rules.requireSignature { texts[requirement.index] = Self.signatureConstraints(requirement) }
+        self.signatureConstraintTexts = texts
     }
 
     /// Evaluates every image; facts are only asked for when a rule in scope needs them, once per image reference,
@@ -265,7 +270,7 @@ public struct PolicyEngine: Sendable {
                           now: Date) async -> RuleResult {
         switch factRule {
         case .signature(let requirement):
-            let constraints = Self.signatureConstraints(requirement)
+            let constraints = signatureConstraintTexts[requirement.index] ?? Self.signatureConstraints(requirement)
             do {
                 let fact = try await facts.signatures(of: reference, digest: digest, requirement: requirement)
                 return fact.verified
@@ -311,13 +316,13 @@ public struct PolicyEngine: Sendable {
     }
 
     private static func forbiddenTags(_ rule: ForbiddenTagsRule, _ reference: ImageReference) -> RuleResult {
-        let forbidden = rule.tags.joined(separator: ", ")
         guard let tag = reference.effectiveTag else {
             return RuleResult(rule: .forbiddenTags, mode: rule.mode, outcome: .passed, message: "no tag (pinned by digest)")
         }
         guard rule.tags.contains(where: { Glob.matches($0, tag) }) else {
             return RuleResult(rule: .forbiddenTags, mode: rule.mode, outcome: .passed, message: "tag \"\(tag)\" is not forbidden")
         }
+        let forbidden = rule.tags.joined(separator: ", ")
         let message = reference.tag == nil
             ? "no tag means \"latest\", which is forbidden (forbidden: \(forbidden)); write a tag or a digest"
             : "tag \"\(tag)\" is forbidden (forbidden: \(forbidden))"

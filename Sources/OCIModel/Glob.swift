@@ -25,7 +25,12 @@ public enum Glob {
         return p == pattern.count
     }
 
+    /// The same, without copying the bytes when the pattern is `*` or holds no `*` (most namespace, tag and
+    /// repository patterns; admission matches them on every decision).
     public static func matches(_ pattern: String, _ text: String) -> Bool {
-        matches(Array(pattern.utf8), Array(text.utf8))
+        let star = UInt8(ascii: "*")
+        if pattern.utf8.count == 1 && pattern.utf8.first == star { return true }
+        if !pattern.utf8.contains(star) { return pattern.utf8.elementsEqual(text.utf8) }
+        return matches(Array(pattern.utf8), Array(text.utf8))
     }
 }

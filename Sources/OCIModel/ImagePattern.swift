@@ -41,6 +41,20 @@ public struct ImagePattern: Sendable, Hashable, CustomStringConvertible {
     public let host: String
     /// The path segments after normalisation: `["library", "nginx"]`, `["acme", "**"]`, `["team-*", "app"]`.
     public let pathSegments: [String]
+    /// Normalised text: `docker.io/library/nginx`, `ghcr.io/acme/**` (kept: admission messages quote it per decision).
+    public let description: String
+    private let hostHasWildcard: Bool
+    /// How `pathSegments` are matched: most patterns need no dynamic programming (see `matchSegments`).
+    private let shape: Shape
+
+    private enum Shape: Sendable, Hashable {
+        /// No `**`: as many segments as the pattern, each matched on its own.
+        case fixed
+        /// One `**`, at the end: the segments before it match the path's first segments.
+        case prefix
+        /// `**` elsewhere.
+        case general
+    }
 
     /// Parses a repository pattern; see the type's documentation for the syntax.
     public init(parsing text: String) throws(ParseError) {
@@ -107,20 +121,35 @@ public struct ImagePattern: Sendable, Hashable, CustomStringConvertible {
         }
         self.host = host
         self.pathSegments = collapsed
+        self.description = ([host] + collapsed).joined(separator: "/")
+        self.hostHasWildcard = host.utf8.contains(UInt8(ascii: "*"))
+        switch collapsed.filter({ $0 == "**" }).count {
+        case 0: shape = .fixed
+        case 1 where collapsed.last == "**": shape = .prefix
+        default: shape = .general
+        }
     }
-
-    /// Normalised text: `docker.io/library/nginx`, `ghcr.io/acme/**`.
-    public var description: String { ([host] + pathSegments).joined(separator: "/") }
 
     /// Whether the reference's repository (registry host and path; tag and digest ignored) matches this pattern.
     public func matches(_ reference: ImageReference) -> Bool {
-        matchesHost(reference.domain) && ImagePattern.matchSegments(pathSegments, reference.pathComponents)
+        guard matchesHost(reference.domain) else { return false }
+        let path = reference.pathComponents
+        switch shape {
+        case .fixed:
+            return path.count == pathSegments.count && zip(pathSegments, path).allSatisfy(Glob.matches)
+        case .prefix:
+            let fixed = pathSegments.count - 1
+            return path.count >= fixed && zip(pathSegments.prefix(fixed), path).allSatisfy(Glob.matches)
+        case .general:
+            return ImagePattern.matchSegments(pathSegments, path)
+        }
     }
+
 
     // MARK: - Matching
 
     private func matchesHost(_ domain: String) -> Bool {
-        guard host.contains("*") else { return host == domain }
+        guard hostHasWildcard else { return host.utf8.elementsEqual(domain.utf8) }
         let (patternName, patternPort) = ImagePattern.splitPort(host)
         guard !domain.hasPrefix("[") else { return false }
         let (name, port) = ImagePattern.splitPort(domain)
@@ -145,9 +174,8 @@ public struct ImagePattern: Sendable, Hashable, CustomStringConvertible {
                     next[j] = seen
                 }
             } else {
-                let bytes = Array(segment.utf8)
                 for j in 0..<path.count where reachable[j] {
-                    if Glob.matches(bytes, Array(path[j].utf8)) { next[j + 1] = true }
+                    if Glob.matches(segment, path[j]) { next[j + 1] = true }
                 }
             }
             reachable = next

@@ -201,6 +201,12 @@ public enum ScanServer {
                                   webhooks: configuration.webhooks)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
+        if let webhooks = configuration.webhooks {
+            // Exact routes resolve faster than the catch-all below, and admission is the hot path.
+            for path in webhooks.paths.sorted() {
+                router.post(RouterPath(path)) { request, _ in await handler.webhook(request, path: path, handler: webhooks) }
+            }
+        }
         for method in ScanHandler.methods {
             router.on("/", method: method) { request, _ in await handler.respond(to: request) }
             router.on("**", method: method) { request, _ in await handler.respond(to: request) }

@@ -14,7 +14,7 @@ import Testing
     struct Failure: Error {}
 
     @Test func concurrentRequestsShareOneComputation() async throws {
-        let cache = FactCache<Int>(lifetime: .seconds(60))
+        let cache = FactCache<String, Int>(lifetime: .seconds(60))
         let counter = Counter()
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<20 {
@@ -35,13 +35,13 @@ import Testing
 
     @Test func entriesExpireAndFailuresAreNotKept() async throws {
         // Lifetimes far from what a loaded test machine could blur: an hour, and a millisecond.
-        let lasting = FactCache<Int>(lifetime: .seconds(3600))
+        let lasting = FactCache<String, Int>(lifetime: .seconds(3600))
         let counter = Counter()
         let compute: @Sendable () async throws -> Int = { await counter.increment() }
         _ = try await lasting.value(for: "k", within: .seconds(60), what: "k", compute: compute)
         _ = try await lasting.value(for: "k", within: .seconds(60), what: "k", compute: compute)
         #expect(await counter.calls == 1)
-        let brief = FactCache<Int>(lifetime: .milliseconds(1))
+        let brief = FactCache<String, Int>(lifetime: .milliseconds(1))
         _ = try await brief.value(for: "k", within: .seconds(60), what: "k", compute: compute)
         try await Task.sleep(for: .milliseconds(20))
         _ = try await brief.value(for: "k", within: .seconds(60), what: "k", compute: compute)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func theDeadlineAnswersWithoutTheWorkAndTheWorkLandsInTheCache() async throws {
-        let cache = FactCache<Int>(lifetime: .seconds(3600))
+        let cache = FactCache<String, Int>(lifetime: .seconds(3600))
         let gate = Gate()
         // The computation cannot finish before the gate opens, so only the deadline can end the first wait.
         await #expect(throws: DeadlineExceeded.self) {
@@ -152,26 +152,26 @@ import Testing
             FactPersistence(store: try FactStore(path: path), kind: "test", encode: { Array($0.utf8) },
                             decode: { String(decoding: $0, as: UTF8.self) })
         }
-        let first = FactCache<String>(lifetime: .seconds(60), persistence: try persistence())
+        let first = FactCache<String, String>(lifetime: .seconds(60), persistence: try persistence())
         #expect(try await first.value(for: "k", within: .seconds(5), what: "k") { "computed" } == "computed")
         let store = try FactStore(path: path)
         for _ in 0..<500 where store.load(kind: "test", key: "k") == nil {
             try await Task.sleep(for: .milliseconds(10))   // the value is stored once its task settles
         }
         // A new process: nothing in memory, the value comes from SQLite without computing.
-        let second = FactCache<String>(lifetime: .seconds(60), persistence: try persistence())
+        let second = FactCache<String, String>(lifetime: .seconds(60), persistence: try persistence())
         let reloaded = try await second.value(for: "k", within: .seconds(5), what: "k") { "computed again" }
         #expect(reloaded == "computed")
         #expect(second.hits == 1)
         #expect(second.misses == 0)
 
-        let shortLived = FactCache<String>(lifetime: .seconds(1), persistence: try persistence())
+        let shortLived = FactCache<String, String>(lifetime: .seconds(1), persistence: try persistence())
         _ = try await shortLived.value(for: "brief", within: .seconds(5), what: "brief") { "old" }
         for _ in 0..<500 where store.load(kind: "test", key: "brief") == nil {
             try await Task.sleep(for: .milliseconds(10))
         }
         try await Task.sleep(for: .milliseconds(1200))
-        let later = FactCache<String>(lifetime: .seconds(1), persistence: try persistence())
+        let later = FactCache<String, String>(lifetime: .seconds(1), persistence: try persistence())
         #expect(try await later.value(for: "brief", within: .seconds(5), what: "brief") { "new" } == "new", "expired rows are not served")
     }
 }
