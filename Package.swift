@@ -208,7 +208,13 @@ let package = Package(
         .testTarget(name: "ImageSigningTests", dependencies: ["ImageSigning", "SigstoreKeys", "SigstoreTrust", "Registry", "MoatTesting", "OCIImage", "OCIModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .testTarget(name: "ImagePolicyTests", dependencies: ["ImagePolicy", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
         .testTarget(name: "AdmissionTests", dependencies: ["Admission", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
-        .testTarget(name: "AdmissionServiceTests", dependencies: ["AdmissionService", "ImagePolicy", "Admission", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AdmissionServiceTests",
+            dependencies: [
+                "AdmissionService", "ImagePolicy", "Admission", "MoatTesting", "OCIModel", "ScanServer",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat", "OCIModel"], swiftSettings: strictSettings),
     ]

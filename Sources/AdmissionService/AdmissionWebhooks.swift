@@ -14,6 +14,7 @@ public struct AdmissionWebhooks: WebhookHandler {
     public let facts: any ImageFacts
     let audit: AuditLog?
     let metrics: AdmissionMetrics
+    let decisions = DecisionCache()
 
     public init(engine: PolicyEngine, facts: any ImageFacts, auditLog: AuditLog?, metricsRegistry: PrometheusCollectorRegistry) {
         self.engine = engine
@@ -56,7 +57,7 @@ public struct AdmissionWebhooks: WebhookHandler {
         }
         let subject = PolicySubject(namespace: review.namespace, annotations: review.annotations,
                                     images: review.images.map { SubjectImage(image: $0, container: nil, role: .container, location: nil) })
-        let decision = await engine.evaluate(subject, facts: facts)
+        let decision = await decide(subject)
         var auditAnnotations: [String: String] = [:]
         if decision.breakGlassUsed { auditAnnotations["break-glass"] = "true" }
         if !decision.warnings.isEmpty { auditAnnotations["warnings"] = decision.warningLines.joined(separator: "; ") }
@@ -89,7 +90,7 @@ public struct AdmissionWebhooks: WebhookHandler {
         let subject = PolicySubject(namespace: pod.namespace ?? request.namespace, annotations: pod.annotations,
                                     images: pod.images.map { SubjectImage(image: $0.image, container: $0.container, role: Self.role($0.role),
                                                                           location: $0.pointer) })
-        let decision = await engine.evaluate(subject, facts: facts)
+        let decision = await decide(subject)
         let warnings = decision.warningLines
         let response: AdmissionResponse
         if webhook == "mutate" {
@@ -106,6 +107,19 @@ public struct AdmissionWebhooks: WebhookHandler {
         record(decision, webhook: webhook, uid: request.uid, namespace: subject.namespace, operation: request.operation.rawValue,
                kind: request.kind.kind, started: started)
         return WebhookReply(body: response.jsonBytes())
+    }
+
+    /// The policy's decision, reused when the same subject was decided in the last second.
+    func decide(_ subject: PolicySubject) async -> PolicyDecision {
+        let key = DecisionCache.key(subject, policy: engine.policy)
+        if let known = decisions.decision(for: key) {
+            metrics.decisionCacheLookup(hit: true)
+            return known
+        }
+        metrics.decisionCacheLookup(hit: false)
+        let decision = await engine.evaluate(subject, facts: facts)
+        decisions.store(decision, for: key)
+        return decision
     }
 
     static func role(_ role: Admission.ContainerRole) -> ImagePolicy.ContainerRole {
@@ -142,9 +156,13 @@ struct AdmissionMetrics: Sendable {
     }
 
     static let webhookNames = ["imagepolicy", "validate", "mutate"]
+    private let decisionHits: Prometheus.Counter
+    private let decisionMisses: Prometheus.Counter
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
+        decisionHits = registry.makeCounter(name: "moat_admission_fact_cache_total", labels: [("fact", "decision"), ("result", "hit")])
+        decisionMisses = registry.makeCounter(name: "moat_admission_fact_cache_total", labels: [("fact", "decision"), ("result", "miss")])
         var webhooks: [String: WebhookInstruments] = [:]
         for webhook in Self.webhookNames {
             webhooks[webhook] = Self.instruments(webhook, registry: registry)
@@ -160,6 +178,10 @@ struct AdmissionMetrics: Sendable {
                 name: "moat_admission_decision_duration_seconds", labels: [("webhook", webhook)],
                 buckets: [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(5),
                           .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]))
+    }
+
+    func decisionCacheLookup(hit: Bool) {
+        (hit ? decisionHits : decisionMisses).increment()
     }
 
     func decided(_ decision: PolicyDecision, webhook: String, duration: Duration) {

@@ -1,0 +1,58 @@
+import Foundation
+import ImagePolicy
+
+/// Decisions of the last second by what they were decided on. A rollout asks about many identical pods at once
+/// (one AdmissionReview per replica, each with its own uid), and re-evaluating the same images in the same namespace
+/// finds the same cached facts; reusing the decision skips the policy walk. Each request is still audited and
+/// counted. A decision that depended on a fact that could not be gathered (failure policy applied) is not kept, so
+/// a registry that comes back is seen by the next request.
+final class DecisionCache: @unchecked Sendable {
+    struct Key: Hashable, Sendable {
+        var namespace: String?
+        var images: [SubjectImage]
+        /// The break-glass annotation's value: the only annotation a decision reads.
+        var breakGlass: String?
+    }
+
+    private struct Entry {
+        var decision: PolicyDecision
+        var expires: ContinuousClock.Instant
+    }
+
+    static let lifetime: Duration = .seconds(1)
+    private let lock = NSLock()
+    private var entries: [Key: Entry] = [:]
+    private let capacity: Int
+
+    init(capacity: Int = 4096) {
+        self.capacity = capacity
+    }
+
+    static func key(_ subject: PolicySubject, policy: Policy) -> Key {
+        Key(namespace: subject.namespace, images: subject.images,
+            breakGlass: policy.breakGlass.flatMap { subject.annotations[$0.annotation] })
+    }
+
+    func decision(for key: Key) -> PolicyDecision? {
+        let now = ContinuousClock.now
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[key], entry.expires > now else { return nil }
+        return entry.decision
+    }
+
+    func store(_ decision: PolicyDecision, for key: Key) {
+        guard Self.isReusable(decision) else { return }
+        let expires = ContinuousClock.now.advanced(by: Self.lifetime)
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = Entry(decision: decision, expires: expires)
+    }
+
+    static func isReusable(_ decision: PolicyDecision) -> Bool {
+        !decision.images.contains { image in
+            image.results.contains { $0.outcome == .unavailable || $0.outcome == .failedOpen }
+        }
+    }
+}
