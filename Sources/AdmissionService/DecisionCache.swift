@@ -22,6 +22,10 @@ final class DecisionCache: @unchecked Sendable {
     static let lifetime: Duration = .seconds(1)
     private let lock = NSLock()
     private var entries: [Key: Entry] = [:]
+    /// Keys in the order they were stored, a ring: when full, the oldest goes (one at a time; dropping thousands of
+    /// decisions at once would stall the request that happens to fill the cache).
+    private var order: [Key] = []
+    private var oldest = 0
     private let capacity: Int
 
     init(capacity: Int = 4096) {
@@ -46,9 +50,18 @@ final class DecisionCache: @unchecked Sendable {
         let expires = ContinuousClock.now.advanced(by: Self.lifetime)
         lock.lock()
         defer { lock.unlock() }
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[key] = Entry(decision: decision, expires: expires)
+        if entries.updateValue(Entry(decision: decision, expires: expires), forKey: key) == nil {
+            if order.count < capacity {
+                order.append(key)
+            } else {
+                entries[order[oldest]] = nil
+                order[oldest] = key
+                oldest = (oldest + 1) % capacity
+            }
+        }
     }
+
+    var count: Int { lock.withLock { entries.count } }
 
     static func isReusable(_ decision: PolicyDecision) -> Bool {
         !decision.images.contains { image in

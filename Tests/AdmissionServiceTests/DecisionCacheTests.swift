@@ -93,3 +93,19 @@ private final class CountingFacts: ImageFacts, @unchecked Sendable {
         #expect(text.contains(#"moat_admission_fact_cache_total{fact="decision",result="miss"} 1"#))
     }
 }
+
+@Suite struct DecisionCacheEvictionTests {
+    @Test func aFullCacheDropsItsOldestDecisionsOneAtATime() {
+        let cache = DecisionCache(capacity: 3)
+        func key(_ namespace: String) -> DecisionCache.Key {
+            DecisionCache.Key(namespace: namespace, images: [SubjectImage(image: "nginx")], breakGlass: nil)
+        }
+        for namespace in ["a", "b", "c", "b", "d"] {
+            cache.store(PolicyDecision(allowed: true, images: []), for: key(namespace))
+        }
+        #expect(cache.count == 3)
+        #expect(cache.decision(for: key("a")) == nil, "the oldest went")
+        #expect(cache.decision(for: key("b")) != nil)
+        #expect(cache.decision(for: key("d")) != nil)
+    }
+}
