@@ -60,6 +60,33 @@ public struct BlobCache: Sendable {
         }
     }
 
+    /// The digest a repository's tag pointed at when it was last pulled (`name` is `REPOSITORY:TAG`). A hint, never
+    /// trusted for content: it only says a `HEAD` is worth asking (the manifest is probably cached); without one, the
+    /// manifest is fetched by tag at once, saving a round trip on a first pull.
+    public func taggedDigest(_ name: String) -> Digest? {
+        guard let data = FileManager.default.contents(atPath: tagPath(name)), data.count <= 200 else { return nil }
+        return try? Digest(parsing: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Records the digest a tag resolved to (see `taggedDigest`); written whole by rename, failures ignored.
+    public func rememberTag(_ name: String, digest: Digest) {
+        let manager = FileManager.default
+        let temporary = temporaryDirectory + "/tag-" + UUID().uuidString
+        let final = tagPath(name)
+        do {
+            try manager.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: directory + "/tags", withIntermediateDirectories: true)
+            try Data(digest.description.utf8).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, final) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? manager.removeItem(atPath: temporary)
+        }
+    }
+
+    private func tagPath(_ name: String) -> String {
+        directory + "/tags/" + Digest.sha256(of: Data(name.utf8)).hex
+    }
+
     /// Bytes held by complete entries.
     public func size() -> Int64 {
         entries().reduce(0) { $0 + $1.size }

@@ -11,6 +11,8 @@ public struct RegistryBlobStore: BlobStore {
     let metadata: [String: Data]
     /// Layer descriptors by blob path.
     let layers: [String: Descriptor]
+    /// Downloads started while the config was being fetched, handed to the first `open` of their blob.
+    let prefetched: PrefetchedDownloads
 
     public var displayName: String { repository.description }
     public var readsFromNetwork: Bool { true }
@@ -43,6 +45,7 @@ public struct RegistryBlobStore: BlobStore {
         guard let descriptor = layers[path] else {
             throw ImageError(.notFound, "\(repository): no layer blob \(path) in the manifest")
         }
+        if let started = prefetched.take(path) { return started }
         if let cache = client.cache, cache.contains(descriptor.digest) {
             // Verified again by the layer pipeline as it reads (blob digest and diff_id).
             return try SharedFile(path: cache.path(for: descriptor.digest)).stream()
@@ -59,12 +62,31 @@ public struct RegistryImageSource: Sendable {
         self.client = client
     }
 
-    /// Resolves `reference` (tag to digest by `HEAD`), picks the platform from an index, and fetches manifest and config.
-    public func open(_ reference: ImageReference, platform: Platform?) async throws -> Image {
+    /// Resolves `reference`, picks the platform from an index, and fetches manifest and config.
+    ///
+    /// Round trips are what a small image's pull costs, so each is spent only when it buys something: a digest
+    /// reference whose manifest is cached needs none; a tag pulled before is resolved with `HEAD` (free of Docker Hub's
+    /// pull limits, and the manifest it names is usually cached); a tag never seen is fetched with one `GET`, verified
+    /// against the digest the registry announces. The largest layers (`prefetchLayers` of them, as many as the layer
+    /// reader reads at once) start downloading while the config is fetched.
+    public func open(_ reference: ImageReference, platform: Platform?,
+                     prefetchLayers: Int = ProcessInfo.processInfo.activeProcessorCount) async throws -> Image {
         let repository = Repository(registry: reference.domain, path: reference.path)
-        let target = reference.digest ?? reference.effectiveTag ?? "latest"
-        let top = try await client.resolve(repository, reference: target)
-        var manifest = try await client.fetchManifest(repository, reference: top.digest.description)
+        let top: FetchedManifest
+        if let pinned = reference.digest {
+            top = try await client.fetchManifest(repository, reference: pinned)
+        } else {
+            let tag = reference.effectiveTag ?? "latest"
+            let hint = "\(repository):\(tag)"
+            if let cache = client.cache, cache.taggedDigest(hint) != nil {
+                let resolved = try await client.resolve(repository, reference: tag)
+                top = try await client.fetchManifest(repository, reference: resolved.digest.description)
+            } else {
+                top = try await client.fetchManifest(repository, reference: tag)
+            }
+            client.cache?.rememberTag(hint, digest: top.digest)
+        }
+        var manifest = top
         var metadata: [String: Data] = [blobPath(manifest.digest): manifest.data]
         var chosenPlatform: Platform?
         if manifest.isIndex {
@@ -78,6 +100,12 @@ public struct RegistryImageSource: Sendable {
             metadata[blobPath(manifest.digest)] = manifest.data
         }
         let imageManifest = try decode(Manifest.self, manifest.data, what: "manifest \(manifest.digest) of \(repository)")
+        let prefetched = PrefetchedDownloads()
+        let uncached = imageManifest.layers.filter { !(client.cache?.contains($0.digest) ?? false) }
+        for descriptor in uncached.sorted(by: { $0.size > $1.size }).prefix(max(0, prefetchLayers)) {
+            prefetched.add(blobPath(descriptor.digest), BlobDownload(client: client, repository: repository, digest: descriptor.digest,
+                                                                    expectedSize: descriptor.size))
+        }
         let configData = try await client.fetchBlob(repository, digest: imageManifest.config.digest, limit: 16 << 20)
         metadata[blobPath(imageManifest.config.digest)] = configData
         let config = try decode(ImageConfig.self, configData, what: "config \(imageManifest.config.digest) of \(repository)")
@@ -95,7 +123,8 @@ public struct RegistryImageSource: Sendable {
             return Layer(index: index, digest: descriptor.digest, diffID: diffIDs[index], mediaType: descriptor.mediaType,
                          size: descriptor.size, blobPath: blobPath(descriptor.digest))
         }
-        let store = RegistryBlobStore(client: client, repository: repository, metadata: metadata, layers: layerDescriptors)
+        let store = RegistryBlobStore(client: client, repository: repository, metadata: metadata, layers: layerDescriptors,
+                                      prefetched: prefetched)
         var names = [reference.description]
         if reference.digest == nil { names.append("\(reference.name)@\(top.digest)") }
         return Image(source: reference.description, format: "registry", names: names, manifestDigest: manifest.digest,
@@ -103,6 +132,7 @@ public struct RegistryImageSource: Sendable {
     }
 
     private func blobPath(_ digest: Digest) -> String { "blobs/\(digest.algorithm)/\(digest.hex)" }
+
 
     private func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws -> T {
         do {
@@ -122,5 +152,20 @@ public struct RegistryImageSource: Sendable {
         if let match = images.first(where: { $0.platform.map(wanted.accepts) ?? false }) { return match }
         let present = images.map { $0.platform?.description ?? "unknown" }
         throw RegistryError(.notFound, "\(reference) has no image for platform \(wanted); present: \(present.joined(separator: ", ")). Choose one with --platform")
+    }
+}
+
+/// Layer downloads started before the layer reader asks for them; each is handed out once. Those never asked for
+/// are cancelled when the store goes (their partial cache entries are discarded).
+final class PrefetchedDownloads: @unchecked Sendable {
+    private let lock = NSLock()
+    private var downloads: [String: BlobDownload] = [:]
+
+    func add(_ path: String, _ download: BlobDownload) {
+        lock.withLock { downloads[path] = download }
+    }
+
+    func take(_ path: String) -> BlobDownload? {
+        lock.withLock { downloads.removeValue(forKey: path) }
     }
 }

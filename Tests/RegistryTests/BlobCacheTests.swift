@@ -65,4 +65,25 @@ import Testing
         #expect(cache.contains(Digest.sha256(of: blobs[2])))
         #expect(cache.size() == 2000)
     }
+
+    @Test func tagHintsAreRememberedPerRepositoryAndTagAndNeverTrustedWhenMangled() throws {
+        let cache = try temporaryCache()
+        defer { cache.clean() }
+        let digest = Digest.sha256(of: Data("manifest".utf8))
+        #expect(cache.taggedDigest("127.0.0.1:5000/app:1") == nil)
+        cache.rememberTag("127.0.0.1:5000/app:1", digest: digest)
+        #expect(cache.taggedDigest("127.0.0.1:5000/app:1") == digest)
+        #expect(cache.taggedDigest("127.0.0.1:5000/app:2") == nil)
+        #expect(cache.taggedDigest("127.0.0.1:5000/other:1") == nil)
+        let newer = Digest.sha256(of: Data("newer".utf8))
+        cache.rememberTag("127.0.0.1:5000/app:1", digest: newer)
+        #expect(cache.taggedDigest("127.0.0.1:5000/app:1") == newer, "a re-pushed tag replaces the hint")
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.directory + "/tags")
+        #expect(files.count == 1, "one file per repository and tag")
+        let hintFile = cache.directory + "/tags/" + (files.first ?? "")
+        try Data("not a digest".utf8).write(to: URL(fileURLWithPath: hintFile))
+        #expect(cache.taggedDigest("127.0.0.1:5000/app:1") == nil)
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: cache.temporaryDirectory))?.isEmpty ?? true,
+                "no temporary file is left behind")
+    }
 }

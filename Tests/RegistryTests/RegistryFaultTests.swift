@@ -129,4 +129,39 @@ import Testing
             await client.shutdown()
         }
     }
+
+    /// Round trips are what a small image's pull costs: a first pull of a tag fetches the manifest by tag at once, a
+    /// second asks with HEAD whether the tag moved and reads the rest from the cache, a digest reference needs none.
+    @Test func pullsSpendRoundTripsOnlyWhereTheyBuySomething() async throws {
+        try await withProxy { _, proxy, reference in
+            let cache = RegistryFixture.temporaryCache()
+            func client() throws -> RegistryClient {
+                var configuration = RegistryConfiguration(insecureRegistries: [proxy.host], retry: RetryPolicy(attempts: 2, initialDelay: 0.05))
+                configuration.credentials = CredentialChain([])
+                return try RegistryClient(configuration: configuration, cache: cache)
+            }
+            func manifestRequests() -> [String] {
+                proxy.requests.filter { $0.path.contains("/manifests/") }.map { "\($0.method) \($0.path.hasSuffix("/latest") ? "tag" : "digest")" }
+            }
+            let first = try client()
+            let (image, scans) = try await RegistryFixture.pull(first, reference)
+            await first.shutdown()
+            #expect(!scans.isEmpty)
+            #expect(manifestRequests() == ["GET tag"], "a first pull needs no HEAD: \(manifestRequests())")
+
+            proxy.clearRequests()
+            let second = try client()
+            _ = try await RegistryFixture.pull(second, reference)
+            await second.shutdown()
+            #expect(manifestRequests() == ["HEAD tag"], "a second pull resolves the tag and reads the rest from the cache: \(manifestRequests())")
+            #expect(!proxy.requests.contains { $0.path.contains("/blobs/") && $0.method == "GET" })
+
+            proxy.clearRequests()
+            let third = try client()
+            let pinned = "\(proxy.host)/fault/app@\(try #require(image.manifestDigest))"
+            _ = try await RegistryFixture.pull(third, pinned)
+            await third.shutdown()
+            #expect(manifestRequests().isEmpty, "a cached digest reference needs no request for its manifest: \(manifestRequests())")
+        }
+    }
 }
