@@ -8,7 +8,7 @@
 # docs/benchmarks.md. A benchmark, not a test: it never fails because something is slow.
 #
 # What: starts Debian's docker-registry (plain HTTP) on 127.0.0.1, pushes each image (skopeo), then
-# measures, RUNS times each (median wall seconds, peak RSS via /usr/bin/time):
+# measures, RUNS times each, interleaved (median wall seconds, peak RSS via /usr/bin/time):
 #   layout   moat image --layout IMG.oci --scanners footprint --format json
 #   cold     moat image 127.0.0.1:PORT/bench/IMG:1 --insecure-registry ... with an empty cache dir
 #   warm     the same again with the cache the cold run filled
@@ -76,23 +76,33 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$PORT/v2/" >/dev/null || die "docker-registry did not start: $(tail -5 "$WORK/registry.log")"
 
-# median wall seconds and max RSS (MB) of RUNS runs of "$@"; $PREPARE runs before each.
-measure() {
-    local times=() rss=() i out
-    for i in $(seq 1 "$RUNS"); do
-        [ -n "${PREPARE:-}" ] && eval "$PREPARE"
-        /usr/bin/time -o "$WORK/time" -f '%e %M' "$@" >/dev/null 2>"$WORK/stderr" \
-            || die "$* failed: $(tail -3 "$WORK/stderr")"
-        out=$(tail -1 "$WORK/time")
-        times+=("${out% *}"); rss+=("${out#* }")
-    done
-    local median peak
-    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    peak=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
-    printf '%s s, %d MB' "$median" "$((peak / 1024))"
+# One timed run of "$@": appends "seconds maxRSS_KB" to the file $1 (the rest is the command).
+run_once() {
+    local into=$1
+    shift
+    # Dirty pages a previous run left (a cold pull writes the whole image into the cache) are flushed first, so
+    # their writeback does not land on whichever run comes next.
+    sync
+    local started=$EPOCHREALTIME
+    /usr/bin/time -o "$WORK/time" -f '%M %U %S' "$@" >/dev/null 2>"$WORK/stderr" || die "$* failed: $(tail -3 "$WORK/stderr")"
+    # Wall time from bash's microsecond clock (time's %e has 10 ms steps, a third of what is being compared); then
+    # peak RSS and moat's own CPU seconds (user + system; the registry's CPU is not in it).
+    awk -v start="$started" -v end="$EPOCHREALTIME" -v used="$(tail -1 "$WORK/time")" \
+        'BEGIN { split(used, t, " "); printf "%.3f %d %.2f\n", end - start, t[1], t[2] + t[3] }' >> "$into"
 }
 
-printf '| Image | layout on disk | pull, empty cache | pull, warm cache |\n|---|---|---|---|\n'
+# "median s, peak MB, median CPU s" of the runs in file $1.
+summary() {
+    local median peak cpu
+    median=$(awk '{ print $1 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    peak=$(awk '{ print $2 }' "$1" | sort -n | tail -1)
+    cpu=$(awk '{ print $3 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    printf '%s s, %d MB, %s s CPU' "$median" "$((peak / 1024))" "$cpu"
+}
+
+median_seconds() { awk '{ print $1 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+printf '| Image | layout on disk | pull, empty cache | pull, warm cache | empty cache ÷ layout |\n|---|---|---|---|---|\n'
 for image in $IMAGES; do
     layout="$IMAGES_DIR/$image.oci"
     [ -d "$layout" ] || die "$layout is missing"
@@ -100,8 +110,18 @@ for image in $IMAGES; do
     skopeo copy --quiet --dest-tls-verify=false "oci:$layout" "docker://127.0.0.1:$PORT/bench/$image:1" >&2
     cat "$layout"/blobs/sha256/* > /dev/null  # warm the page cache for the layout runs
     ref="127.0.0.1:$PORT/bench/$image:1"
-    on_disk=$(PREPARE= measure "$MOAT" image --layout "$layout" --scanners footprint --format json)
-    cold=$(PREPARE="rm -rf '$WORK/cache'" measure env MOAT_CACHE_DIR="$WORK/cache" "$MOAT" image "$ref" --insecure-registry "127.0.0.1:$PORT" --scanners footprint --format json)
-    warm=$(PREPARE= measure env MOAT_CACHE_DIR="$WORK/cache" "$MOAT" image "$ref" --insecure-registry "127.0.0.1:$PORT" --scanners footprint --format json)
-    printf '| %s | %s | %s | %s |\n' "$image" "$on_disk" "$cold" "$warm"
+    rm -f "$WORK/$image".*.runs
+    # Interleaved (layout, cold pull, warm pull) RUNS times: throughput on a shared machine drifts over minutes.
+    for _ in $(seq 1 "$RUNS"); do
+        run_once "$WORK/$image.layout.runs" "$MOAT" image --layout "$layout" --scanners footprint --format json
+        rm -rf "$WORK/cache"
+        run_once "$WORK/$image.cold.runs" env MOAT_CACHE_DIR="$WORK/cache" "$MOAT" image "$ref" --insecure-registry "127.0.0.1:$PORT" \
+            --scanners footprint --format json
+        run_once "$WORK/$image.warm.runs" env MOAT_CACHE_DIR="$WORK/cache" "$MOAT" image "$ref" --insecure-registry "127.0.0.1:$PORT" \
+            --scanners footprint --format json
+    done
+    ratio=$(awk -v cold="$(median_seconds "$WORK/$image.cold.runs")" -v layout="$(median_seconds "$WORK/$image.layout.runs")" \
+        'BEGIN { printf "%+.0f%%", (cold / layout - 1) * 100 }')
+    printf '| %s | %s | %s | %s | %s |\n' "$image" "$(summary "$WORK/$image.layout.runs")" "$(summary "$WORK/$image.cold.runs")" \
+        "$(summary "$WORK/$image.warm.runs")" "$ratio"
 done
