@@ -8,10 +8,32 @@ import ImagePolicy
 /// a registry that comes back is seen by the next request.
 final class DecisionCache: @unchecked Sendable {
     struct Key: Hashable, Sendable {
-        var namespace: String?
-        var images: [SubjectImage]
+        let namespace: String?
+        let images: [SubjectImage]
         /// The break-glass annotation's value: the only annotation a decision reads.
-        var breakGlass: String?
+        let breakGlass: String?
+        /// Hashed once: a key is looked up, stored and later evicted, and hashing every image each time shows.
+        private let hash: Int
+
+        init(namespace: String?, images: [SubjectImage], breakGlass: String?) {
+            self.namespace = namespace
+            self.images = images
+            self.breakGlass = breakGlass
+            var hasher = Hasher()
+            hasher.combine(namespace)
+            hasher.combine(images)
+            hasher.combine(breakGlass)
+            hash = hasher.finalize()
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(hash)
+        }
+
+        static func == (left: Key, right: Key) -> Bool {
+            left.hash == right.hash && left.namespace == right.namespace && left.breakGlass == right.breakGlass
+                && left.images == right.images
+        }
     }
 
     private struct Entry {
