@@ -69,11 +69,11 @@ import Testing
         let insecure = ["--insecure-registry", registry.host]
         let host = registry.host
         for (source, target) in [("minbase", "team/app:1"), ("scratch", "team/unsigned:1"), ("scratch", "team/lazy:latest"), ("scratch", "team/later:2")] {
-            try MoatCLI.copy("oci:" + images + "/\(source).oci", "docker://\(host)/\(target)", insecure)
+            try await MoatCLI.copy("oci:" + images + "/\(source).oci", "docker://\(host)/\(target)", insecure)
         }
         let password = ["MOAT_PASSWORD": ""]
-        _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: password)
-        let sign = try MoatCLI.run(["sign", "--key", work + "/k.key", "\(host)/team/app:1"] + insecure, environment: password)
+        _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: password)
+        let sign = try await MoatCLI.run(["sign", "--key", work + "/k.key", "\(host)/team/app:1"] + insecure, environment: password)
         #expect(sign.status == 0, "\(sign.stderr)")
         let digest = sign.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let policy = """
@@ -176,11 +176,11 @@ import Testing
         let insecure = ["--insecure-registry", registry.host]
         let host = registry.host
         for target in ["team/app:1", "team/unsigned:1"] {
-            try MoatCLI.copy("oci:" + images + "/scratch.oci", "docker://\(host)/\(target)", insecure)
+            try await MoatCLI.copy("oci:" + images + "/scratch.oci", "docker://\(host)/\(target)", insecure)
         }
         // The same content under two names: only team/app is signed (the signature names its repository).
-        _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: ["MOAT_PASSWORD": ""])
-        let sign = try MoatCLI.run(["sign", "--key", work + "/k.key", "\(host)/team/app:1"] + insecure, environment: ["MOAT_PASSWORD": ""])
+        _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: ["MOAT_PASSWORD": ""])
+        let sign = try await MoatCLI.run(["sign", "--key", work + "/k.key", "\(host)/team/app:1"] + insecure, environment: ["MOAT_PASSWORD": ""])
         #expect(sign.status == 0, "\(sign.stderr)")
         let policy = """
         apiVersion: moat.dev/v1alpha1
@@ -214,26 +214,26 @@ import Testing
         """
         try Data(manifest.utf8).write(to: URL(fileURLWithPath: work + "/app.yaml"))
 
-        let good = try MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "\(host)/team/app:1"] + insecure)
+        let good = try await MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "\(host)/team/app:1"] + insecure)
         #expect(good.status == 0, "\(good.stdout) \(good.stderr)")
         #expect(good.stdout.contains("ALLOWED"))
-        let checked = try MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "-f", work + "/app.yaml"] + insecure)
+        let checked = try await MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "-f", work + "/app.yaml"] + insecure)
         #expect(checked.status == 1, "a denied container fails the check: \(checked.stdout) \(checked.stderr)")
         #expect(checked.stdout.contains("Deployment/good (namespace default): ALLOWED"), "\(checked.stdout)")
         #expect(checked.stdout.contains("Job/bad (namespace default): DENIED"))
         #expect(checked.stdout.contains("container unsigned"))
         #expect(checked.stdout.contains("DENY  requireSignature"), "\(checked.stdout)")
         #expect(checked.stdout.contains("DENY  allowedRegistries"), "nginx comes from Docker Hub: \(checked.stdout)")
-        let json = try MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "-f", work + "/app.yaml", "--output", "json"] + insecure)
+        let json = try await MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "-f", work + "/app.yaml", "--output", "json"] + insecure)
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(objects.map { $0["allowed"] as? Bool } == [true, false])
-        let broken = try MoatCLI.run(["policy", "check", "--policy", work + "/app.yaml", "\(host)/team/app:1"])
+        let broken = try await MoatCLI.run(["policy", "check", "--policy", work + "/app.yaml", "\(host)/team/app:1"])
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("app.yaml"), "a bad policy names the file: \(broken.stderr)")
     }
 
     @Test func vulnerabilityAndFootprintRulesOnRealAlpineImages() async throws {
-        let cache = try VulnerabilityScanTests.alpineCache()
+        let cache = try await VulnerabilityScanTests.alpineCache()
         let vulnerable = try VulnerabilityScanTests.oldAlpineImage()
         let shared = try #require(TestEnvironment.sharedTestdata, Comment(rawValue: TestEnvironment.missingSharedMessage))
         let images = try MoatCLI.images()
@@ -254,7 +254,7 @@ import Testing
         for (source, target) in [("docker-archive:" + vulnerable, "apps/old-apk:3.10"),
                                  ("docker-archive:" + work + "/alpine-3.10.tar", "apps/alpine:3.10"),
                                  ("oci:" + images + "/scratch.oci", "apps/scratch:1")] {
-            try MoatCLI.copy(source, "docker://\(host)/\(target)", insecure, cacheDirectory: cache)
+            try await MoatCLI.copy(source, "docker://\(host)/\(target)", insecure, cacheDirectory: cache)
         }
         let policy = """
         apiVersion: moat.dev/v1alpha1
@@ -268,29 +268,29 @@ import Testing
             deny: [shell, package-manager]
         """
         try Data(policy.utf8).write(to: URL(fileURLWithPath: work + "/policy.yaml"))
-        func check(_ image: String) throws -> MoatRun {
-            try MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "\(host)/apps/\(image)"] + insecure, cacheDirectory: cache)
+        func check(_ image: String) async throws -> MoatRun {
+            try await MoatCLI.run(["policy", "check", "--policy", work + "/policy.yaml", "\(host)/apps/\(image)"] + insecure, cacheDirectory: cache)
         }
-        let old = try check("old-apk:3.10")
+        let old = try await check("old-apk:3.10")
         #expect(old.status == 1)
         #expect(old.stdout.contains("DENY  vulnerabilities"), "24 known CVEs in the old apk database: \(old.stdout)")
         #expect(old.stdout.contains("CVE-2019-14697"), "the expired allowance does not excuse it: \(old.stdout)")
-        let alpine = try check("alpine:3.10")
+        let alpine = try await check("alpine:3.10")
         #expect(alpine.status == 1)
         #expect(alpine.stdout.contains("pass  vulnerabilities"), "the real Alpine 3.10 image has no known CVE: \(alpine.stdout)")
         #expect(alpine.stdout.contains("DENY  footprint"), "busybox and apk are a shell and a package manager: \(alpine.stdout)")
-        let scratch = try check("scratch:1")
+        let scratch = try await check("scratch:1")
         #expect(scratch.status == 0, "a clean, minimal image passes: \(scratch.stdout) \(scratch.stderr)")
     }
 
-    @Test func webhooksNeedTLSUnlessInsecureDev() throws {
+    @Test func webhooksNeedTLSUnlessInsecureDev() async throws {
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         try Data("apiVersion: moat.dev/v1alpha1\nkind: ImagePolicy\nrules: {}\n".utf8).write(to: URL(fileURLWithPath: work + "/p.yaml"))
-        let refused = try MoatCLI.run(["serve", "--policy", work + "/p.yaml"])
+        let refused = try await MoatCLI.run(["serve", "--policy", work + "/p.yaml"])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("need TLS"), "\(refused.stderr)")
-        let warned = try MoatCLI.run(["policy", "check", "--policy", work + "/p.yaml", "scratch"])
+        let warned = try await MoatCLI.run(["policy", "check", "--policy", work + "/p.yaml", "scratch"])
         #expect(warned.status == 0)
         #expect(warned.stderr.contains("warning: \(work)/p.yaml:3:1: the policy has no rules"), "load warnings are shown: \(warned.stderr)")
     }

@@ -9,13 +9,13 @@ import Testing
 struct BloatedImageTests {
     static let awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
-    func report() throws -> FootprintReport {
-        try MoatCLI.report(input: try MoatCLI.images() + "/bloated.docker.tar")
+    func report() async throws -> FootprintReport {
+        try await MoatCLI.report(input: try MoatCLI.images() + "/bloated.docker.tar")
     }
 
     @Test("the private key deleted in layer 4 is still reported in layer index 2, from the application")
-    func deletedPrivateKey() throws {
-        let report = try report()
+    func deletedPrivateKey() async throws {
+        let report = try await report()
         let key = try #require(report.finding(RuleCatalog.privateKey, path: "/root/.ssh/id_rsa"))
         #expect(key.layer == 2)
         #expect(key.origin == .application)
@@ -24,8 +24,8 @@ struct BloatedImageTests {
     }
 
     @Test("curl and wget come from the application layer")
-    func networkTools() throws {
-        let report = try report()
+    func networkTools() async throws {
+        let report = try await report()
         for path in ["/usr/bin/curl", "/usr/bin/wget"] {
             let finding = try #require(report.finding(RuleCatalog.networkTool, path: path), "\(path) not reported")
             #expect(finding.origin == .application)
@@ -35,8 +35,8 @@ struct BloatedImageTests {
     }
 
     @Test("the shell, apt and dpkg come from the base; the editor from the application")
-    func baseAndApplicationContent() throws {
-        let report = try report()
+    func baseAndApplicationContent() async throws {
+        let report = try await report()
         let shells = report.findings(RuleCatalog.shell)
         #expect(!shells.isEmpty)
         #expect(shells.allSatisfy { $0.origin == .base && $0.layer == 0 })
@@ -52,8 +52,8 @@ struct BloatedImageTests {
     }
 
     @Test("the secret in Env is reported as MOAT-S004")
-    func envSecret() throws {
-        let secrets = try report().findings(RuleCatalog.configSecret)
+    func envSecret() async throws {
+        let secrets = try await report().findings(RuleCatalog.configSecret)
         let env = try #require(secrets.first { $0.details?["location"] == "Env" })
         #expect(env.details?["name"] == "AWS_SECRET_ACCESS_KEY")
         #expect(env.severity == .high)
@@ -83,10 +83,10 @@ struct BloatedImageTests {
     }
 
     @Test("neither the Env secret nor the private key appears in any output format", arguments: ["table", "json", "sarif"])
-    func noSecretsInOutput(format: String) throws {
+    func noSecretsInOutput(format: String) async throws {
         let images = try MoatCLI.images()
         let keyLines = try Self.privateKeyBody(images: images)
-        let run = try MoatCLI.cached(["image", "--input", images + "/bloated.docker.tar", "--format", format])
+        let run = try await MoatCLI.cached(["image", "--input", images + "/bloated.docker.tar", "--format", format])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("MOAT-S001"), "the key must be reported for the check to mean anything")
         #expect(run.stdout.contains("MOAT-S004"))
@@ -98,8 +98,8 @@ struct BloatedImageTests {
     }
 
     @Test("at least 2 MB is wasted, config.ini first among the paths")
-    func waste() throws {
-        let report = try report()
+    func waste() async throws {
+        let report = try await report()
         #expect(report.waste.wastedBytes >= 2_000_000)
         let paths = report.waste.topPaths.map(\.path)
         #expect(paths.contains("/opt/app/config.ini"))
@@ -109,8 +109,8 @@ struct BloatedImageTests {
     }
 
     @Test("two services, root, a full Debian base of one layer, not minimal")
-    func configurationAndVerdict() throws {
-        let report = try report()
+    func configurationAndVerdict() async throws {
+        let report = try await report()
         let services = try #require(report.findings(RuleCatalog.multipleServices).first)
         #expect(services.message.contains("80") && services.message.contains("5432"))
         #expect(report.findings(RuleCatalog.runsAsRoot).count == 1)

@@ -27,10 +27,10 @@ struct DeployTests {
     // MARK: - Manifests
 
     @Test("moat scan: every object validates against the Kubernetes 1.37 strict schemas and every workload scores above 0")
-    func manifestsScoreAndValidate() throws {
+    func manifestsScoreAndValidate() async throws {
         let files = try Self.manifests()
         try #require(files.count >= 8, "deploy/ should hold the namespace, RBAC, policy, Deployment, Service and webhooks: \(files)")
-        let run = try MoatCLI.run(["scan"] + files)
+        let run = try await MoatCLI.run(["scan"] + files)
         // kubesec's exit status: 2 when any object scores 0 or less, and kinds it does not score (Namespace,
         // Service, webhook configurations…) all score 0. 1 would be an error.
         #expect(run.status == 0 || run.status == 2, "\(run.commandLine) exited \(run.status): \(run.stdout) \(run.stderr)")
@@ -61,14 +61,14 @@ struct DeployTests {
         }
 
         // The Deployment on its own passes outright (exit 0), with the hardening the restricted profile needs.
-        let deployment = try MoatCLI.run(["scan", Self.deploy + "/deployment.yaml"])
+        let deployment = try await MoatCLI.run(["scan", Self.deploy + "/deployment.yaml"])
         #expect(deployment.status == 0, "\(deployment.stdout)")
         for rule in ["RunAsNonRoot", "RunAsUser", "ReadOnlyRootFilesystem", "CapDropAll", "SeccompAny", "AutomountServiceAccountToken",
                      "LimitsCPU", "LimitsMemory", "RequestsCPU", "RequestsMemory", "ServiceAccountName"] {
             #expect(deployment.stdout.contains("\"id\": \"\(rule)\""), "the Deployment should pass \(rule)")
         }
         // moat's image rules too: pinned by digest, no :latest, from the allowed registry, with pull credentials.
-        let imageRules = try MoatCLI.run(["scan", "--checks", "all", "--allowed-registries", "registry.example.com/moat",
+        let imageRules = try await MoatCLI.run(["scan", "--checks", "all", "--allowed-registries", "registry.example.com/moat",
                                           Self.deploy + "/deployment.yaml"])
         #expect(imageRules.status == 0, "\(imageRules.stdout)")
     }
@@ -151,11 +151,11 @@ struct DeployTests {
     // MARK: - Dockerfile
 
     @Test("moat lint passes the Dockerfile: multi-stage, digest-pinned, scratch final stage, USER 65532")
-    func dockerfileLints() throws {
+    func dockerfileLints() async throws {
         let dockerfile = TestEnvironment.packageRoot + "/Dockerfile"
-        let run = try MoatCLI.run(["lint", dockerfile])
+        let run = try await MoatCLI.run(["lint", dockerfile])
         #expect(run.status == 0, "\(run.commandLine) exited \(run.status): \(run.stdout) \(run.stderr)")
-        let json = try MoatCLI.run(["lint", "--format", "json", "--failure-threshold", "style", dockerfile])
+        let json = try await MoatCLI.run(["lint", "--format", "json", "--failure-threshold", "style", dockerfile])
         let findings = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]], "\(json.stdout)")
         #expect(findings.isEmpty, "\(json.stdout)")
         #expect(json.status == 0)
@@ -178,7 +178,7 @@ struct DeployTests {
         try #require(build.succeeded, "scripts/build-moat-image.sh exited \(build.status): \(build.standardError)")
         #expect(FileManager.default.fileExists(atPath: output + "/index.json"))
 
-        let run = try MoatCLI.run(["image", "--layout", output, "--scanners", "footprint", "--format", "json"])
+        let run = try await MoatCLI.run(["image", "--layout", output, "--scanners", "footprint", "--format", "json"])
         try #require(run.status == 0, "\(run.commandLine) exited \(run.status): \(run.stderr)")
         let report = try JSONDecoder().decode(FootprintReport.self, from: Data(run.stdout.utf8))
 

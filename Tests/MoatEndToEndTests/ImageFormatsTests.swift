@@ -34,22 +34,22 @@ struct ImageFormatsTests {
         ("oci-layout via --input", ["--input", "minbase.oci"]),
     ]
 
-    func run(_ arguments: [String], images: String) throws -> MoatRun {
+    func run(_ arguments: [String], images: String) async throws -> MoatRun {
         var arguments = arguments
         arguments[1] = images + "/" + arguments[1]
-        return try MoatCLI.cached(["image"] + arguments + ["--format", "json", "--scanners", "footprint,secret"])
+        return try await MoatCLI.cached(["image"] + arguments + ["--format", "json", "--scanners", "footprint,secret"])
     }
 
     @Test("same findings, base, waste and layer diff_ids from docker-archive, .gz, OCI archive and OCI layout")
-    func sameReport() throws {
+    func sameReport() async throws {
         let images = try MoatCLI.images()
-        let reference = try run(Self.sources[0].arguments, images: images)
+        let reference = try await run(Self.sources[0].arguments, images: images)
         let expected = try Self.normalised(reference)
         let referenceReport = try JSONDecoder().decode(FootprintReport.self, from: Data(reference.stdout.utf8))
         #expect(referenceReport.findings.count > 10)
         #expect(referenceReport.layers.count == 1)
         for source in Self.sources.dropFirst() {
-            let other = try run(source.arguments, images: images)
+            let other = try await run(source.arguments, images: images)
             let report = try JSONDecoder().decode(FootprintReport.self, from: Data(other.stdout.utf8))
             #expect(report.layers.map(\.diffID) == referenceReport.layers.map(\.diffID), "\(source.label)")
             #expect(report.findings.map(\.fingerprint) == referenceReport.findings.map(\.fingerprint), "\(source.label)")
@@ -58,22 +58,22 @@ struct ImageFormatsTests {
     }
 
     @Test("the format and stored layer form are reported per source")
-    func formatNames() throws {
+    func formatNames() async throws {
         let images = try MoatCLI.images()
         let expected = ["docker-archive": ("docker-archive", "none"), "docker-archive.gz": ("docker-archive", "none"),
                         "oci-archive": ("oci-archive", "gzip"), "oci-layout": ("oci-layout", "gzip")]
         for source in Self.sources where expected[source.label] != nil {
-            let report = try JSONDecoder().decode(FootprintReport.self, from: Data(try run(source.arguments, images: images).stdout.utf8))
+            let report = try await JSONDecoder().decode(FootprintReport.self, from: Data(try run(source.arguments, images: images).stdout.utf8))
             #expect(report.image.format == expected[source.label]?.0, "\(source.label)")
             #expect(report.layers.first?.compression == expected[source.label]?.1, "\(source.label)")
         }
     }
 
     @Test("the zstd-recompressed layout has the same layer diff_id and findings")
-    func zstd() throws {
+    func zstd() async throws {
         let images = try MoatCLI.images()
-        let reference = try JSONDecoder().decode(FootprintReport.self, from: Data(try run(Self.sources[3].arguments, images: images).stdout.utf8))
-        let run = try MoatCLI.cached(["image", "--layout", images + "/minbase-zstd.oci", "--format", "json", "--scanners", "footprint,secret"])
+        let reference = try await JSONDecoder().decode(FootprintReport.self, from: Data(try run(Self.sources[3].arguments, images: images).stdout.utf8))
+        let run = try await MoatCLI.cached(["image", "--layout", images + "/minbase-zstd.oci", "--format", "json", "--scanners", "footprint,secret"])
         try #require(run.status == 0, "\(run.commandLine) exited \(run.status): \(run.stderr)")
         let report = try JSONDecoder().decode(FootprintReport.self, from: Data(run.stdout.utf8))
         #expect(report.layers.first?.compression == "zstd")

@@ -14,8 +14,8 @@ import Testing
         let cache = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: cache) }
 
-        let fromLayout = try MoatCLI.run(["image", "--layout", images + "/minbase.oci", "--format", "json", "--scanners", "footprint"])
-        let pull = try MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--username", "erin",
+        let fromLayout = try await MoatCLI.run(["image", "--layout", images + "/minbase.oci", "--format", "json", "--scanners", "footprint"])
+        let pull = try await MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--username", "erin",
                                     "--password-stdin", "--format", "json", "--scanners", "footprint"],
                                    cacheDirectory: cache, stdin: "3rin-pass\n")
         #expect(pull.status == 0, "\(pull.stderr)")
@@ -28,26 +28,26 @@ import Testing
         #expect(layoutFindings.count > 100)
         #expect(FileManager.default.fileExists(atPath: cache + "/blobs/sha256"), "layers went into the cache")
 
-        let again = try MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--username", "erin",
+        let again = try await MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--username", "erin",
                                      "--password-stdin", "--format", "json", "--scanners", "footprint"],
                                     cacheDirectory: cache, stdin: "3rin-pass\n")
         #expect(again.status == 0, "\(again.stderr)")
 
-        let denied = try MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile], cacheDirectory: cache)
+        let denied = try await MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile], cacheDirectory: cache)
         #expect(denied.status == 1)
         #expect(denied.stderr.contains("requires a username and password"), "\(denied.stderr)")
 
-        let secret = try MoatCLI.run(["secret", "docker-registry", "regcred", "--docker-server", registry.host,
+        let secret = try await MoatCLI.run(["secret", "docker-registry", "regcred", "--docker-server", registry.host,
                                       "--docker-username", "erin", "--docker-password", "3rin-pass"])
         let secretFile = cache + "/regcred.yaml"
         try Data(secret.stdout.utf8).write(to: URL(fileURLWithPath: secretFile))
-        let withSecret = try MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--pull-secret", secretFile,
+        let withSecret = try await MoatCLI.run(["image", "\(registry.host)/apps/minbase:1", "--ca-file", caFile, "--pull-secret", secretFile,
                                           "--scanners", "footprint", "--format", "json", "--no-blob-cache"], cacheDirectory: cache)
         #expect(withSecret.status == 0, "a kubernetes.io/dockerconfigjson Secret supplies the credentials: \(withSecret.stderr)")
 
-        let info = try MoatCLI.run(["cache", "info"], cacheDirectory: cache)
+        let info = try await MoatCLI.run(["cache", "info"], cacheDirectory: cache)
         #expect(info.stdout.contains(cache + "/blobs"))
-        let clean = try MoatCLI.run(["cache", "clean"], cacheDirectory: cache)
+        let clean = try await MoatCLI.run(["cache", "clean"], cacheDirectory: cache)
         #expect(clean.status == 0)
         #expect(!FileManager.default.fileExists(atPath: cache + "/blobs/sha256"))
     }
@@ -59,20 +59,20 @@ import Testing
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
 
-        let push = try MoatCLI.run(["copy", "oci:\(images)/scratch.oci", "docker://\(registry.host)/copied/app:7",
+        let push = try await MoatCLI.run(["copy", "oci:\(images)/scratch.oci", "docker://\(registry.host)/copied/app:7",
                                     "--insecure-registry", registry.host, "--quiet"], cacheDirectory: work + "/cache")
         #expect(push.status == 0, "\(push.stderr)")
         let raw = try await Skopeo().rawManifest(registry.endpoint, repository: "copied/app", reference: "7")
         let skopeoDigest = "sha256:" + sha256Hex(raw)
         #expect(push.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == skopeoDigest)
 
-        let pull = try MoatCLI.run(["copy", "\(registry.host)/copied/app:7", "docker-archive:\(work)/app.tar:copied/app:7",
+        let pull = try await MoatCLI.run(["copy", "\(registry.host)/copied/app:7", "docker-archive:\(work)/app.tar:copied/app:7",
                                     "--insecure-registry", registry.host], cacheDirectory: work + "/cache")
         #expect(pull.status == 0, "\(pull.stderr)")
-        let scan = try MoatCLI.run(["image", "--input", work + "/app.tar", "--scanners", "footprint", "--format", "json"])
+        let scan = try await MoatCLI.run(["image", "--input", work + "/app.tar", "--scanners", "footprint", "--format", "json"])
         #expect(scan.status == 0, "\(scan.stderr)")
 
-        let insecureRefused = try MoatCLI.run(["image", "\(registry.host)/copied/app:7"], cacheDirectory: work + "/cache2")
+        let insecureRefused = try await MoatCLI.run(["image", "\(registry.host)/copied/app:7"], cacheDirectory: work + "/cache2")
         #expect(insecureRefused.status == 1, "plain HTTP is never used without --insecure-registry")
         #expect(insecureRefused.stderr.contains("--insecure-registry"), "\(insecureRefused.stderr)")
     }
@@ -87,7 +87,7 @@ import Testing
         let arguments = ["image", "\(registry.host)/shared/minbase:latest", "--insecure-registry", registry.host,
                          "--scanners", "footprint", "--format", "json"]
         let runs = try await withThrowingTaskGroup(of: MoatRun.self) { group in
-            for _ in 0..<3 { group.addTask { try MoatCLI.run(arguments, cacheDirectory: cache) } }
+            for _ in 0..<3 { group.addTask { try await MoatCLI.run(arguments, cacheDirectory: cache) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(runs.count == 3)
@@ -99,8 +99,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: cache + "/blobs/sha256/" + layer))
     }
 
-    @Test func notAReferenceSaysWhatToDo() throws {
-        let run = try MoatCLI.run(["image", "Not A Ref"])
+    @Test func notAReferenceSaysWhatToDo() async throws {
+        let run = try await MoatCLI.run(["image", "Not A Ref"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("--input"), "\(run.stderr)")
     }
@@ -121,22 +121,22 @@ private func sha256Hex(_ data: Data) -> String {
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         for (name, password) in [("good", "fr4nk-pass"), ("bad", "not-the-pass")] {
-            let secret = try MoatCLI.run(["secret", "docker-registry", name, "--docker-server", registry.host,
+            let secret = try await MoatCLI.run(["secret", "docker-registry", name, "--docker-server", registry.host,
                                           "--docker-username", "frank", "--docker-password", password])
             #expect(secret.status == 0, "\(secret.stderr)")
             try Data(secret.stdout.utf8).write(to: URL(fileURLWithPath: "\(work)/\(name).yaml"))
         }
-        let good = try MoatCLI.run(["secret", "check", work + "/good.yaml", "--ca-file", caFile])
+        let good = try await MoatCLI.run(["secret", "check", work + "/good.yaml", "--ca-file", caFile])
         #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
         #expect(good.stdout.contains("works"))
         #expect(!good.stdout.contains("fr4nk-pass"))
 
-        let bad = try MoatCLI.run(["secret", "check", work + "/bad.yaml", "--ca-file", caFile, "--format", "json"])
+        let bad = try await MoatCLI.run(["secret", "check", work + "/bad.yaml", "--ca-file", caFile, "--format", "json"])
         #expect(bad.status == 2, "\(bad.stdout)\(bad.stderr)")
         #expect(bad.stdout.contains("rejected"))
         #expect(!bad.stdout.contains("not-the-pass") && !bad.stderr.contains("not-the-pass"))
 
-        let untrusted = try MoatCLI.run(["secret", "check", work + "/good.yaml"])
+        let untrusted = try await MoatCLI.run(["secret", "check", work + "/good.yaml"])
         #expect(untrusted.status == 3, "an unknown CA makes the registry unreachable, not the credential wrong: \(untrusted.stdout)")
     }
 }

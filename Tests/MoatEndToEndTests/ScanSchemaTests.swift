@@ -44,10 +44,10 @@ struct ScanSchemaTests {
     }
 
     @Test("an invalid manifest exits 2 with valid:false, score 0 and kubeconform's message")
-    func invalidManifest() throws {
+    func invalidManifest() async throws {
         let file = try Self.write(Self.invalidDeployment)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let run = try MoatCLI.run(["scan", file])
+        let run = try await MoatCLI.run(["scan", file])
         #expect(run.status == 2, "\(run.stderr)")
         let message = "problem validating schema. Check JSON formatting: jsonschema validation failed with '" + Self.schemaURL
             + "deployment-apps-v1.json#' - at '/spec': missing property 'selector' - at '/spec/replicas': got string, want null or integer\\n"
@@ -67,10 +67,10 @@ struct ScanSchemaTests {
     }
 
     @Test("--skip-schema-validation scores the same manifest")
-    func skipValidation() throws {
+    func skipValidation() async throws {
         let file = try Self.write(Self.invalidDeployment)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let run = try MoatCLI.run(["scan", "--skip-schema-validation", file])
+        let run = try await MoatCLI.run(["scan", "--skip-schema-validation", file])
         #expect(run.status == 0, "\(run.stdout)")
         let report = try #require(try Self.reports(run).first)
         #expect(report["valid"] as? Bool == true)
@@ -79,14 +79,14 @@ struct ScanSchemaTests {
     }
 
     @Test("custom resources have no bundled schema; --schema-dir supplies one")
-    func customResources() throws {
+    func customResources() async throws {
         let file = try Self.write(Self.certificate)
         let directory = try temporaryDirectory()
         defer {
             try? FileManager.default.removeItem(atPath: file)
             try? FileManager.default.removeItem(atPath: directory)
         }
-        let missing = try MoatCLI.run(["scan", file])
+        let missing = try await MoatCLI.run(["scan", file])
         #expect(missing.status == 2)
         #expect(try Self.reports(missing).first?["message"] as? String == "could not find schema for Certificate")
 
@@ -94,7 +94,7 @@ struct ScanSchemaTests {
             #""kind":{"type":"string"},"metadata":{"type":"object"},"spec":{"type":"object","required":["secretName"]}}}"#
         let schemaFile = directory + "/certificate-cert-manager-v1.json"
         try Data(schema.utf8).write(to: URL(fileURLWithPath: schemaFile))
-        let run = try MoatCLI.run(["scan", "--schema-dir", directory, file])
+        let run = try await MoatCLI.run(["scan", "--schema-dir", directory, file])
         #expect(run.status == 2)
         let location = "file://" + URL(fileURLWithPath: schemaFile).standardizedFileURL.path + "#"
         #expect(try Self.reports(run).first?["message"] as? String
@@ -102,20 +102,20 @@ struct ScanSchemaTests {
 
         let fixed = try Self.write(Self.certificate.replacingOccurrences(of: "  dnsNames:", with: "  secretName: site-tls\n  dnsNames:"))
         defer { try? FileManager.default.removeItem(atPath: fixed) }
-        let valid = try MoatCLI.run(["scan", "--schema-dir", directory, fixed])
+        let valid = try await MoatCLI.run(["scan", "--schema-dir", directory, fixed])
         #expect(try Self.reports(valid).first?["valid"] as? Bool == true)
         #expect(try Self.reports(valid).first?["message"] as? String == "This resource kind is not supported by kubesec")
     }
 
     @Test("another Kubernetes version needs local schemas, in kubeconform's layout")
-    func otherVersions() throws {
+    func otherVersions() async throws {
         let file = try Self.write(Self.invalidDeployment)
         let directory = try temporaryDirectory()
         defer {
             try? FileManager.default.removeItem(atPath: file)
             try? FileManager.default.removeItem(atPath: directory)
         }
-        let refused = try MoatCLI.run(["scan", "--kubernetes-version", "1.30.0", file])
+        let refused = try await MoatCLI.run(["scan", "--kubernetes-version", "1.30.0", file])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("no schemas for Kubernetes 1.30.0: moat bundles Kubernetes 1.37.0 only"), "\(refused.stderr)")
 
@@ -123,28 +123,28 @@ struct ScanSchemaTests {
         try FileManager.default.createDirectory(atPath: versioned, withIntermediateDirectories: true)
         try Data(#"{"type":"object","properties":{"spec":{"type":"object","required":["paused"]}}}"#.utf8)
             .write(to: URL(fileURLWithPath: versioned + "/deployment-apps-v1.json"))
-        let run = try MoatCLI.run(["scan", "--kubernetes-version", "v1.30.0", "--schema-dir", directory, file])
+        let run = try await MoatCLI.run(["scan", "--kubernetes-version", "v1.30.0", "--schema-dir", directory, file])
         let message = try #require(try Self.reports(run).first?["message"] as? String)
         #expect(message.hasSuffix("v1.30.0-standalone-strict/deployment-apps-v1.json#' - at '/spec': missing property 'paused'\n"), "\(message)")
     }
 
     @Test("kubesec's --schema-location: local directories work, remote ones are refused")
-    func schemaLocation() throws {
+    func schemaLocation() async throws {
         let file = try Self.write(Self.invalidDeployment)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let remote = try MoatCLI.run(["scan", "--schema-location", "https://example.com/schemas", file])
+        let remote = try await MoatCLI.run(["scan", "--schema-location", "https://example.com/schemas", file])
         #expect(remote.status == 1)
         #expect(remote.stderr.contains("is remote, and moat validates offline"), "\(remote.stderr)")
-        let bundled = try MoatCLI.run(["scan", "--schema-location", "default", file])
+        let bundled = try await MoatCLI.run(["scan", "--schema-location", "default", file])
         #expect(try Self.reports(bundled).first?["valid"] as? Bool == false)
         // `moat serve` takes the same options and refuses the same settings before listening.
-        let serve = try MoatCLI.run(["serve", "--listen", "127.0.0.1:0", "--schema-location", "https://example.com/schemas"])
+        let serve = try await MoatCLI.run(["serve", "--listen", "127.0.0.1:0", "--schema-location", "https://example.com/schemas"])
         #expect(serve.status == 1)
         #expect(serve.stderr.contains("is remote, and moat validates offline"), "\(serve.stderr)")
     }
 
     @Test("a List is validated item by item")
-    func listItems() throws {
+    func listItems() async throws {
         let list = """
             apiVersion: v1
             kind: List
@@ -154,7 +154,7 @@ struct ScanSchemaTests {
             """
         let file = try Self.write(list)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let run = try MoatCLI.run(["scan", file])
+        let run = try await MoatCLI.run(["scan", file])
         #expect(run.status == 2)
         let report = try #require(try Self.reports(run).first)
         #expect(report["object"] as? String == "List/undefined.default")

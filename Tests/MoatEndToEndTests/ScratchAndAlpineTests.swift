@@ -8,8 +8,8 @@ struct ScratchAndAlpineTests {
     @Test("scratch (static binary, user 65532) is minimal with no root and no forbidden content", arguments: [
         "scratch.docker.tar", "scratch.oci.tar", "scratch.oci",
     ])
-    func scratch(file: String) throws {
-        let report = try MoatCLI.report(input: try MoatCLI.images() + "/" + file)
+    func scratch(file: String) async throws {
+        let report = try await MoatCLI.report(input: try MoatCLI.images() + "/" + file)
         #expect(report.verdict.minimal, "\(report.verdict.summary)")
         #expect(report.verdict.summary.hasPrefix("MINIMAL"))
         #expect(report.findings(RuleCatalog.runsAsRoot).isEmpty)
@@ -20,8 +20,8 @@ struct ScratchAndAlpineTests {
     }
 
     @Test("Alpine 3.10 (real docker save, gzip-compressed): os, minimal alpine base, busybox")
-    func alpine() throws {
-        let report = try MoatCLI.report(input: try MoatCLI.alpine310())
+    func alpine() async throws {
+        let report = try await MoatCLI.report(input: try MoatCLI.alpine310())
         let os = try #require(report.os)
         #expect(os.id == "alpine")
         #expect(os.versionID?.hasPrefix("3.10.") == true, "\(os.versionID ?? "nil")")

@@ -42,8 +42,8 @@ struct SecretCommandTests {
         return Output(status: process.terminationStatus, stdout: Array(data))
     }
 
-    static func runMoat(_ arguments: [String]) throws -> (output: Output, stderr: String) {
-        let run = try MoatCLI.run(["secret", "docker-registry"] + arguments)
+    static func runMoat(_ arguments: [String]) async throws -> (output: Output, stderr: String) {
+        let run = try await MoatCLI.run(["secret", "docker-registry"] + arguments)
         return (Output(status: run.status, stdout: Array(run.stdout.utf8)), run.stderr)
     }
 
@@ -74,10 +74,10 @@ struct SecretCommandTests {
         return Output(status: output.status, stdout: Array(text.utf8))
     }
 
-    static func expectSameAsKubectl(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectSameAsKubectl(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
         for format in ["yaml", "json"] {
             let expected = try runKubectl(arguments + ["-o", format])
-            let (actual, stderr) = try runMoat(arguments + ["-o", format])
+            let (actual, stderr) = try await runMoat(arguments + ["-o", format])
             #expect(expected.status == 0, "kubectl failed for \(arguments)", sourceLocation: sourceLocation)
             let same = actual == expected || actual == modernised(expected)
             #expect(same, """
@@ -108,8 +108,8 @@ struct SecretCommandTests {
         ["regcred", "-nprod", "--docker-username=u", "--docker-password=p", "--docker-server", "ghcr.io"],
         ["regcred", "-n=prod", "--docker-username=u", "--docker-password=p", "--dry-run"],
     ])
-    func dockerRegistryMatchesKubectl(_ arguments: [String]) throws {
-        try Self.expectSameAsKubectl(arguments)
+    func dockerRegistryMatchesKubectl(_ arguments: [String]) async throws {
+        try await Self.expectSameAsKubectl(arguments)
     }
 
     @Test(.enabled(if: kubectl != nil, "kubectl is not on PATH"), arguments: [
@@ -117,26 +117,26 @@ struct SecretCommandTests {
         "*x", "é", "a😀b", "tab\tname", "multi\nline\n", "two\n\n", String(repeating: "word ", count: 30) + "end",
         String(repeating: "it's ", count: 30), "a\u{2028}b", "a\u{85}b", "\u{FEFF}bom",
     ])
-    func namesAndNamespacesAreQuotedLikeKubectl(_ name: String) throws {
-        try Self.expectSameAsKubectl([name, "--docker-username=u", "--docker-password=p"])
-        try Self.expectSameAsKubectl(["regcred", "-n", name, "--docker-username=u", "--docker-password=p"])
+    func namesAndNamespacesAreQuotedLikeKubectl(_ name: String) async throws {
+        try await Self.expectSameAsKubectl([name, "--docker-username=u", "--docker-password=p"])
+        try await Self.expectSameAsKubectl(["regcred", "-n", name, "--docker-username=u", "--docker-password=p"])
     }
 
     @Test(.enabled(if: kubectl != nil, "kubectl is not on PATH"))
-    func fromFileMatchesKubectl() throws {
+    func fromFileMatchesKubectl() async throws {
         let directory = try temporaryDirectory()
         let config = directory + "/config.json"
         try Data(#"{"auths":{"ghcr.io":{"auth":"YTpi"}},"credsStore":"desktop"}"#.utf8 + [0x0A]).write(to: URL(fileURLWithPath: config))
         let binary = directory + "/blob"
         try Data(pseudoRandomBytes(3000, seed: 3)).write(to: URL(fileURLWithPath: binary))
-        try Self.expectSameAsKubectl(["regcred", "--from-file=.dockerconfigjson=" + config])
-        try Self.expectSameAsKubectl(["regcred", "--from-file=b10=\(binary)", "--from-file=b9=\(config),B1=\(config)", "--from-file=_x=\(config)",
+        try await Self.expectSameAsKubectl(["regcred", "--from-file=.dockerconfigjson=" + config])
+        try await Self.expectSameAsKubectl(["regcred", "--from-file=b10=\(binary)", "--from-file=b9=\(config),B1=\(config)", "--from-file=_x=\(config)",
                                       "--from-file=1a=\(config)", "--from-file=true=\(config)", "--from-file=" + String(repeating: "k", count: 130) + "=" + config])
 
         // --from-docker-config FILE is kubectl's --from-file=.dockerconfigjson=FILE.
         for format in ["yaml", "json"] {
             let expected = try Self.runKubectl(["regcred", "--from-file=.dockerconfigjson=" + config, "-n", "prod", "-o", format])
-            let (actual, _) = try Self.runMoat(["regcred", "--from-docker-config", config, "-n", "prod", "-o", format])
+            let (actual, _) = try await Self.runMoat(["regcred", "--from-docker-config", config, "-n", "prod", "-o", format])
             #expect(actual == expected)
         }
     }
@@ -157,21 +157,21 @@ struct SecretCommandTests {
         ["s", "--docker-username=u", "--docker-password=p", "--no-such-flag"],
         ["s", "--docker-username=u", "--docker-password"],
     ])
-    func invalidInputFailsLikeKubectl(_ arguments: [String]) throws {
+    func invalidInputFailsLikeKubectl(_ arguments: [String]) async throws {
         let expected = try Self.runKubectl(arguments + ["-o", "yaml"])
-        let (actual, stderr) = try Self.runMoat(arguments + ["-o", "yaml"])
+        let (actual, stderr) = try await Self.runMoat(arguments + ["-o", "yaml"])
         #expect(expected.status != 0 && expected.stdout.isEmpty)
         #expect(actual.status != 0 && actual.stdout.isEmpty, "moat accepted \(arguments)")
         #expect(stderr.hasPrefix("moat: "), "\(stderr)")
     }
 
-    @Test func kubectlMessagesForMissingFlags() throws {
-        let missing = try Self.runMoat(["s", "--docker-password=p"])
+    @Test func kubectlMessagesForMissingFlags() async throws {
+        let missing = try await Self.runMoat(["s", "--docker-password=p"])
         #expect(missing.output.status != 0)
         #expect(missing.stderr.contains("either --from-file or the combination of --docker-username, --docker-password and --docker-server is required"))
-        let noName = try Self.runMoat(["--docker-username=u", "--docker-password=p"])
+        let noName = try await Self.runMoat(["--docker-username=u", "--docker-password=p"])
         #expect(noName.stderr.contains("exactly one NAME is required, got 0"))
-        let output = try Self.runMoat(["s", "--docker-username=u", "--docker-password=p", "-o", "wide"])
+        let output = try await Self.runMoat(["s", "--docker-username=u", "--docker-password=p", "-o", "wide"])
         #expect(output.output.status != 0 && output.stderr.contains("allowed formats are: json,yaml"))
     }
 
@@ -179,16 +179,16 @@ struct SecretCommandTests {
 
     static let password = "Sup3r-S3cret-<&>"
 
-    @Test func checkWithoutProbeListsUsersButNeverSecrets() throws {
+    @Test func checkWithoutProbeListsUsersButNeverSecrets() async throws {
         let directory = try temporaryDirectory()
         let secretFile = directory + "/secret.yaml"
-        let generated = try Self.runMoat(["regcred", "--docker-server=ghcr.io", "--docker-username=alice", "--docker-password=" + Self.password, "-n", "prod"])
+        let generated = try await Self.runMoat(["regcred", "--docker-server=ghcr.io", "--docker-username=alice", "--docker-password=" + Self.password, "-n", "prod"])
         #expect(generated.output.status == 0)
         try Data(generated.output.stdout).write(to: URL(fileURLWithPath: secretFile))
 
         let auth = Data("alice:\(Self.password)".utf8).base64EncodedString()
         for format in ["text", "json"] {
-            let run = try MoatCLI.run(["secret", "check", "--no-probe", "--format", format, secretFile])
+            let run = try await MoatCLI.run(["secret", "check", "--no-probe", "--format", format, secretFile])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("alice"))
             #expect(run.stdout.contains("ghcr.io"))
@@ -197,14 +197,14 @@ struct SecretCommandTests {
                 #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
             }
         }
-        let text = try MoatCLI.run(["secret", "check", "--no-probe", secretFile])
+        let text = try await MoatCLI.run(["secret", "check", "--no-probe", secretFile])
         #expect(text.stdout.contains("not-checked: --no-probe"))
         #expect(text.stdout.contains("(--no-probe)"))
     }
 
-    @Test func checkSaysWhenNoProbeIsAvailable() throws {
+    @Test func checkSaysWhenNoProbeIsAvailable() async throws {
         let config = try temporaryFile(Array(#"{"auths":{"https://index.docker.io/v1/":{"auth":"\#(Data("bob:\(Self.password)".utf8).base64EncodedString())"}}}"#.utf8), suffix: ".json")
-        let run = try MoatCLI.run(["secret", "check", config])
+        let run = try await MoatCLI.run(["secret", "check", config])
         #expect(!run.stdout.contains(Self.password))
         #expect(run.stdout.contains("bob"))
         #expect(run.stdout.contains("docker.io"))
@@ -212,12 +212,12 @@ struct SecretCommandTests {
         #expect(run.stdout.contains("no registry probe") || [0, 2, 3].contains(run.status), "\(run.stdout)")
     }
 
-    @Test func checkFailsWithStatusOneOnUnreadableInput() throws {
-        let missing = try MoatCLI.run(["secret", "check", "--no-probe", "/nonexistent/secret.yaml"])
+    @Test func checkFailsWithStatusOneOnUnreadableInput() async throws {
+        let missing = try await MoatCLI.run(["secret", "check", "--no-probe", "/nonexistent/secret.yaml"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent/secret.yaml"))
         let bad = try temporaryFile(Array("kind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: '!!!'\n".utf8), suffix: ".yaml")
-        let malformed = try MoatCLI.run(["secret", "check", "--no-probe", bad])
+        let malformed = try await MoatCLI.run(["secret", "check", "--no-probe", bad])
         #expect(malformed.status == 1)
         #expect(malformed.stderr.contains(#"data[".dockerconfigjson"]: not valid base64"#))
     }

@@ -8,10 +8,10 @@ import Testing
 @Suite(.serialized) struct SigningCommandTests {
     let password = ["MOAT_PASSWORD": "correct horse"]
 
-    @Test func keyPairFilesAreProtectedAndNotOverwritten() throws {
+    @Test func keyPairFilesAreProtectedAndNotOverwritten() async throws {
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let first = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/signer"], environment: password)
+        let first = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/signer"], environment: password)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("Private key written to \(work)/signer.key"))
         let attributes = try FileManager.default.attributesOfItem(atPath: work + "/signer.key")
@@ -20,11 +20,11 @@ import Testing
         #expect(privateText.hasPrefix("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"))
         #expect(try String(contentsOfFile: work + "/signer.pub", encoding: .utf8).hasPrefix("-----BEGIN PUBLIC KEY-----"))
 
-        let again = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/signer"], environment: password)
+        let again = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/signer"], environment: password)
         #expect(again.status == 1)
         #expect(again.stderr.contains("--force"), "\(again.stderr)")
         #expect(try String(contentsOfFile: work + "/signer.key", encoding: .utf8) == privateText, "the existing key is untouched")
-        let forced = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/signer", "--force"], environment: password)
+        let forced = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/signer", "--force"], environment: password)
         #expect(forced.status == 0)
         #expect(try String(contentsOfFile: work + "/signer.key", encoding: .utf8) != privateText)
     }
@@ -37,19 +37,19 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: work) }
         let insecure = ["--insecure-registry", registry.host]
         let image = "\(registry.host)/team/app"
-        let digest = try MoatCLI.copy("oci:" + images + "/minbase.oci", "docker://\(image):1.0", insecure)
-        _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/moat"], environment: password)
+        let digest = try await MoatCLI.copy("oci:" + images + "/minbase.oci", "docker://\(image):1.0", insecure)
+        _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/moat"], environment: password)
 
-        let unsigned = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "\(image):1.0"] + insecure)
+        let unsigned = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "\(image):1.0"] + insecure)
         #expect(unsigned.status == 1)
         #expect(unsigned.stderr.contains("no signatures found"), "\(unsigned.stderr)")
 
-        let sign = try MoatCLI.run(["sign", "--key", work + "/moat.key", "-a", "env=prod", "\(image):1.0"] + insecure, environment: password)
+        let sign = try await MoatCLI.run(["sign", "--key", work + "/moat.key", "-a", "env=prod", "\(image):1.0"] + insecure, environment: password)
         #expect(sign.status == 0, "\(sign.stderr)")
         #expect(sign.stderr.contains("is a tag; signing its current digest \(digest)"), "signing by tag warns")
         #expect(sign.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == digest)
 
-        let verify = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "-a", "env=prod", "\(image):1.0"] + insecure)
+        let verify = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "-a", "env=prod", "\(image):1.0"] + insecure)
         #expect(verify.status == 0, "\(verify.stderr)")
         let payloads = try #require(try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [[String: Any]])
         let critical = try #require(payloads.first?["critical"] as? [String: Any])
@@ -57,7 +57,7 @@ import Testing
         #expect((critical["identity"] as? [String: String])?["docker-reference"] == image)
         #expect((payloads.first?["optional"] as? [String: String])?["env"] == "prod")
 
-        let wrongAnnotation = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "-a", "env=dev", "\(image):1.0"] + insecure)
+        let wrongAnnotation = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "-a", "env=dev", "\(image):1.0"] + insecure)
         #expect(wrongAnnotation.status == 1)
         #expect(wrongAnnotation.stderr.contains("annotation env is \"prod\", not \"dev\""), "\(wrongAnnotation.stderr)")
 
@@ -67,28 +67,28 @@ import Testing
         #expect(pythonVerify.succeeded, "\(pythonVerify.standardOutputText) \(pythonVerify.standardError)")
 
         // Re-tag 1.0 to other content: the tag's new digest has no signature; the old digest still verifies.
-        try MoatCLI.copy("oci:" + images + "/scratch.oci", "docker://\(image):1.0", insecure)
-        let moved = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "\(image):1.0"] + insecure)
+        try await MoatCLI.copy("oci:" + images + "/scratch.oci", "docker://\(image):1.0", insecure)
+        let moved = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "\(image):1.0"] + insecure)
         #expect(moved.status == 1)
         #expect(moved.stderr.contains("no signatures found"), "\(moved.stderr)")
-        let pinned = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "\(image)@\(digest)"] + insecure)
+        let pinned = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "\(image)@\(digest)"] + insecure)
         #expect(pinned.status == 0, "\(pinned.stderr)")
 
         // Signatures copied to another repository do not vouch for it (the signed repository is checked) unless asked.
-        try MoatCLI.copy("oci:" + images + "/minbase.oci", "docker://\(registry.host)/mirror/app:1.0", insecure)
-        let detached = try MoatCLI.run(["sign", "--key", work + "/moat.key", "--upload=false", "--output-signature", work + "/s.sig",
+        try await MoatCLI.copy("oci:" + images + "/minbase.oci", "docker://\(registry.host)/mirror/app:1.0", insecure)
+        let detached = try await MoatCLI.run(["sign", "--key", work + "/moat.key", "--upload=false", "--output-signature", work + "/s.sig",
                                         "--output-payload", work + "/s.json", "\(image)@\(digest)"] + insecure, environment: password)
         #expect(detached.status == 0, "\(detached.stderr)")
         let planted = try await ReferenceScripts.run("cosign_registry_reference.py",
             ["push-signature", "--registry", registry.host, "--repository", "mirror/app", "--digest", digest,
              "--payload", work + "/s.json", "--signature", work + "/s.sig"])
         #expect(planted.succeeded, "\(planted.standardError)")
-        let mirrored = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "\(registry.host)/mirror/app:1.0"] + insecure)
+        let mirrored = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "\(registry.host)/mirror/app:1.0"] + insecure)
         #expect(mirrored.status == 1)
         #expect(mirrored.stderr.contains("signed for \(image), not for repository \(registry.host)/mirror/app"), "\(mirrored.stderr)")
-        let expected = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "--expected-reference", image, "\(registry.host)/mirror/app:1.0"] + insecure)
+        let expected = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "--expected-reference", image, "\(registry.host)/mirror/app:1.0"] + insecure)
         #expect(expected.status == 0, "\(expected.stderr)")
-        let ignored = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "--reference-check", "ignore", "\(registry.host)/mirror/app:1.0"] + insecure)
+        let ignored = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "--reference-check", "ignore", "\(registry.host)/mirror/app:1.0"] + insecure)
         #expect(ignored.status == 0, "cosign's behaviour on request: \(ignored.stderr)")
     }
 
@@ -100,13 +100,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: work) }
         let insecure = ["--insecure-registry", registry.host]
         let image = "\(registry.host)/interop/app"
-        let digest = try MoatCLI.copy("oci:" + images + "/minbase.oci", "docker://\(image):1", insecure)
+        let digest = try await MoatCLI.copy("oci:" + images + "/minbase.oci", "docker://\(image):1", insecure)
 
         // A key pair made by the reference implementation: moat signs with its encrypted private key.
         let cosignEnvironment = ["COSIGN_PASSWORD": "py-pass"]
         let generated = try await ReferenceScripts.run("cosign_reference.py", ["generate-key-pair", work + "/py"], environment: cosignEnvironment)
         #expect(generated.succeeded, "\(generated.standardError)")
-        let moatSigns = try MoatCLI.run(["sign", "--key", work + "/py.key", "\(image)@\(digest)"] + insecure, environment: cosignEnvironment)
+        let moatSigns = try await MoatCLI.run(["sign", "--key", work + "/py.key", "\(image)@\(digest)"] + insecure, environment: cosignEnvironment)
         #expect(moatSigns.status == 0, "moat decrypts a key written by the reference implementation: \(moatSigns.stderr)")
 
         // The reference implementation signs a payload it built itself and stores it with its own registry code.
@@ -122,15 +122,15 @@ import Testing
              "--payload", work + "/payload.json", "--signature", work + "/payload.sig"])
         #expect(pushed.succeeded, "\(pushed.standardError)")
 
-        let verify = try MoatCLI.run(["verify", "--key", work + "/py.pub", "--output", "text", "-a", "by=python", "\(image):1"] + insecure)
+        let verify = try await MoatCLI.run(["verify", "--key", work + "/py.pub", "--output", "text", "-a", "by=python", "\(image):1"] + insecure)
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.contains("layer 2: verified"), "the Python-made signature is the second layer: \(verify.stdout)")
-        let both = try MoatCLI.run(["verify", "--key", work + "/py.pub", "\(image):1"] + insecure)
+        let both = try await MoatCLI.run(["verify", "--key", work + "/py.pub", "\(image):1"] + insecure)
         let payloads = try #require(try JSONSerialization.jsonObject(with: Data(both.stdout.utf8)) as? [Any])
         #expect(payloads.count == 2, "moat's and Python's signatures both verify")
 
         // Python verifies moat's signature over moat's payload, offline.
-        let offline = try MoatCLI.run(["sign", "--key", work + "/py.key", "--upload=false", "--output-signature", work + "/moat.sig",
+        let offline = try await MoatCLI.run(["sign", "--key", work + "/py.key", "--upload=false", "--output-signature", work + "/moat.sig",
                                        "--output-payload", work + "/moat.json", "\(image)@\(digest)"] + insecure, environment: cosignEnvironment)
         #expect(offline.status == 0, "\(offline.stderr)")
         let pythonChecks = try await ReferenceScripts.run("cosign_reference.py",
@@ -141,17 +141,17 @@ import Testing
                 "moat's payload bytes are the reference implementation's")
 
         // A key moat writes decrypts in Python.
-        _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/moat"], environment: ["MOAT_PASSWORD": ""])
+        _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/moat"], environment: ["MOAT_PASSWORD": ""])
         let decrypted = try await ReferenceScripts.run("cosign_reference.py", ["decrypt-key", work + "/moat.key"], environment: ["COSIGN_PASSWORD": ""])
         #expect(decrypted.succeeded, "\(decrypted.standardError)")
         #expect(decrypted.standardOutputText.contains("-----BEGIN PRIVATE KEY-----"))
 
         // Offline verification from files: no registry is contacted for a digest reference.
         await registry.stop()
-        let detached = try MoatCLI.run(["verify", "--key", work + "/py.pub", "--signature", work + "/moat.sig", "--payload", work + "/moat.json",
+        let detached = try await MoatCLI.run(["verify", "--key", work + "/py.pub", "--signature", work + "/moat.sig", "--payload", work + "/moat.json",
                                         "\(image)@\(digest)"])
         #expect(detached.status == 0, "\(detached.stderr)")
-        let detachedWrongKey = try MoatCLI.run(["verify", "--key", work + "/moat.pub", "--signature", work + "/moat.sig", "--payload", work + "/moat.json",
+        let detachedWrongKey = try await MoatCLI.run(["verify", "--key", work + "/moat.pub", "--signature", work + "/moat.sig", "--payload", work + "/moat.json",
                                                 "\(image)@\(digest)"])
         #expect(detachedWrongKey.status == 1)
         #expect(detachedWrongKey.stderr.contains("does not verify with the key given"), "\(detachedWrongKey.stderr)")
@@ -165,7 +165,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: work) }
         let insecure = ["--insecure-registry", registry.host]
         let image = "\(registry.host)/keyless/app"
-        let digest = try MoatCLI.copy("oci:" + images + "/scratch.oci", "docker://\(image):1", insecure)
+        let digest = try await MoatCLI.copy("oci:" + images + "/scratch.oci", "docker://\(image):1", insecure)
         func trust(_ arguments: [String]) async throws -> CommandResult {
             let result = try await ReferenceScripts.run("sigstore_trust_reference.py", arguments)
             #expect(result.succeeded, "\(arguments.first ?? ""): \(result.standardError)")
@@ -199,17 +199,17 @@ import Testing
         #expect(pushed.succeeded, "\(pushed.standardError)")
 
         let keyless = ["verify", "--trusted-root", trustedRoot, "--certificate-oidc-issuer", "https://accounts.example.com", "--output", "text"]
-        let verified = try MoatCLI.run(keyless + ["--certificate-identity", "alice@example.com", "--require-tlog", "\(image):1"] + insecure)
+        let verified = try await MoatCLI.run(keyless + ["--certificate-identity", "alice@example.com", "--require-tlog", "\(image):1"] + insecure)
         #expect(verified.status == 0, "\(verified.stderr)")
         #expect(verified.stdout.contains("certificate for alice@example.com issued by https://accounts.example.com"), "\(verified.stdout)")
         #expect(verified.stdout.contains("logged in Rekor at"))
-        let regexp = try MoatCLI.run(keyless + ["--certificate-identity-regexp", "@example\\.com$", "\(image):1"] + insecure)
+        let regexp = try await MoatCLI.run(keyless + ["--certificate-identity-regexp", "@example\\.com$", "\(image):1"] + insecure)
         #expect(regexp.status == 0, "\(regexp.stderr)")
-        let otherIdentity = try MoatCLI.run(keyless + ["--certificate-identity", "bob@example.com", "\(image):1"] + insecure)
+        let otherIdentity = try await MoatCLI.run(keyless + ["--certificate-identity", "bob@example.com", "\(image):1"] + insecure)
         #expect(otherIdentity.status == 1)
         #expect(otherIdentity.stderr.contains("bob@example.com"), "\(otherIdentity.stderr)")
         // Without the Rekor key the only time to check the certificate at is now, when it has expired.
-        let pemRoot = try MoatCLI.run(["verify", "--trusted-root", work + "/ca-root.pem", "--certificate-identity", "alice@example.com",
+        let pemRoot = try await MoatCLI.run(["verify", "--trusted-root", work + "/ca-root.pem", "--certificate-identity", "alice@example.com",
                                        "\(image):1"] + insecure)
         #expect(pemRoot.status == 1)
         #expect(pemRoot.stderr.contains("not trusted"), "\(pemRoot.stderr)")
@@ -234,40 +234,40 @@ import Testing
                  "--signature", keySignatureFile, "--annotation", "dev.sigstore.cosign/bundle=" + evidence.standardOutputText])
             #expect(push.succeeded, "\(push.standardError)")
         }
-        let withLog = try MoatCLI.run(["verify", "--key", work + "/py.pub", "--rekor-key", work + "/rekor.pub", "--require-tlog", "--output", "text",
+        let withLog = try await MoatCLI.run(["verify", "--key", work + "/py.pub", "--rekor-key", work + "/rekor.pub", "--require-tlog", "--output", "text",
                                        "\(image):1"] + insecure)
         #expect(withLog.status == 0, "\(withLog.stderr)")
         #expect(withLog.stdout.contains("layer 2: verified"), "\(withLog.stdout)")
         #expect(withLog.stderr.contains("layer 3: its Rekor entry records payload sha256:"), "\(withLog.stderr)")
-        let unlogged = try MoatCLI.run(["verify", "--key", work + "/py.pub", "\(image):1"] + insecure)
+        let unlogged = try await MoatCLI.run(["verify", "--key", work + "/py.pub", "\(image):1"] + insecure)
         #expect(unlogged.status == 0)
         #expect(unlogged.stderr.contains("Rekor bundle that was not verified"), "without a Rekor key the bundle is reported, not trusted")
     }
 
-    @Test func signAndVerifyAnOCILayoutWithAKeyDirectory() throws {
+    @Test func signAndVerifyAnOCILayoutWithAKeyDirectory() async throws {
         let images = try MoatCLI.images()
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let layout = work + "/app.oci"
-        try MoatCLI.copy("oci:" + images + "/scratch.oci", "oci:" + layout + ":registry.example.com/team/app:1.0")
+        try await MoatCLI.copy("oci:" + images + "/scratch.oci", "oci:" + layout + ":registry.example.com/team/app:1.0")
         try FileManager.default.createDirectory(atPath: work + "/keys", withIntermediateDirectories: true)
         for name in ["alice", "bob"] {
-            _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/keys/" + name], environment: password)
+            _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/keys/" + name], environment: password)
         }
         try FileManager.default.moveItem(atPath: work + "/keys/bob.key", toPath: work + "/bob.key")
         try FileManager.default.moveItem(atPath: work + "/keys/alice.key", toPath: work + "/alice.key")
         let target = "oci:" + layout + ":registry.example.com/team/app:1.0"
-        let sign = try MoatCLI.run(["sign", "--key", work + "/bob.key", target], environment: password)
+        let sign = try await MoatCLI.run(["sign", "--key", work + "/bob.key", target], environment: password)
         #expect(sign.status == 0, "\(sign.stderr)")
         #expect(sign.stderr.contains("Pushed signature to oci:\(layout):sha256-"), "\(sign.stderr)")
-        let verify = try MoatCLI.run(["verify", "--key", work + "/keys", target])
+        let verify = try await MoatCLI.run(["verify", "--key", work + "/keys", target])
         #expect(verify.status == 0, "any key of the directory may match: \(verify.stderr)")
         #expect(verify.stdout.contains("\"docker-reference\":\"registry.example.com/team/app\""), "\(verify.stdout)")
-        let onlyAlice = try MoatCLI.run(["verify", "--key", work + "/keys/alice.pub", target])
+        let onlyAlice = try await MoatCLI.run(["verify", "--key", work + "/keys/alice.pub", target])
         #expect(onlyAlice.status == 1)
         #expect(onlyAlice.stderr.contains("does not verify with the key given"), "\(onlyAlice.stderr)")
         // The signed layout is still an image moat reads: the signature tag is not taken for one.
-        let scan = try MoatCLI.run(["image", "--layout", layout, "--scanners", "footprint", "--format", "json"])
+        let scan = try await MoatCLI.run(["image", "--layout", layout, "--scanners", "footprint", "--format", "json"])
         #expect(scan.status == 0, "\(scan.stderr)")
     }
 
@@ -287,12 +287,12 @@ import Testing
         try ImageWriter.writeOCILayout([(nil, amd64), (nil, arm64)], to: work + "/multi", nestedIndex: true)
         try await Skopeo().copy(from: "oci:" + work + "/multi", to: registry.endpoint, repository: "multi/app", tag: "1", allPlatforms: true)
         let indexDigest = try await Skopeo().manifestDigest(registry.endpoint, repository: "multi/app", reference: "1")
-        _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: password)
+        _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: password)
         let insecure = ["--insecure-registry", registry.host]
-        let sign = try MoatCLI.run(["sign", "--key", work + "/k.key", "\(registry.host)/multi/app:1"] + insecure, environment: password)
+        let sign = try await MoatCLI.run(["sign", "--key", work + "/k.key", "\(registry.host)/multi/app:1"] + insecure, environment: password)
         #expect(sign.status == 0, "\(sign.stderr)")
         #expect(sign.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == indexDigest, "the index digest is signed, not one platform's")
-        let verify = try MoatCLI.run(["verify", "--key", work + "/k.pub", "\(registry.host)/multi/app@\(indexDigest)"] + insecure)
+        let verify = try await MoatCLI.run(["verify", "--key", work + "/k.pub", "\(registry.host)/multi/app@\(indexDigest)"] + insecure)
         #expect(verify.status == 0, "\(verify.stderr)")
     }
 
@@ -309,19 +309,19 @@ import Testing
         let image = "\(registry.host)/secure/app"
         try await Skopeo().push(ociLayout: images + "/minbase.oci", to: registry.endpoint, repository: "secure/app", tag: "2",
                                 credentials: BasicCredentials(username: "sam", password: "s4m-pass"))
-        _ = try MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: password)
+        _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: password)
 
-        let sign = try MoatCLI.run(["sign", "--key", work + "/k.key", "--format", "both", "\(image):2"] + credentials,
+        let sign = try await MoatCLI.run(["sign", "--key", work + "/k.key", "--format", "both", "\(image):2"] + credentials,
                                    stdin: "s4m-pass\n", environment: password)
         #expect(sign.status == 0, "\(sign.stderr)")
         #expect(sign.stderr.contains("fallback tag"), "distribution 2.8 has no referrers API: \(sign.stderr)")
-        let verify = try MoatCLI.run(["verify", "--key", work + "/k.pub", "--output", "text", "\(image):2"] + credentials, stdin: "s4m-pass\n")
+        let verify = try await MoatCLI.run(["verify", "--key", work + "/k.pub", "--output", "text", "\(image):2"] + credentials, stdin: "s4m-pass\n")
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.contains(".sig layer 1: verified"))
         #expect(verify.stdout.contains("bundle referrer sha256:"), "\(verify.stdout)")
         #expect(!verify.stdout.contains("s4m-pass") && !verify.stderr.contains("s4m-pass"))
 
-        let noCredentials = try MoatCLI.run(["verify", "--key", work + "/k.pub", "\(image):2", "--ca-file", caFile])
+        let noCredentials = try await MoatCLI.run(["verify", "--key", work + "/k.pub", "\(image):2", "--ca-file", caFile])
         #expect(noCredentials.status == 1)
     }
 }

@@ -36,8 +36,10 @@ enum MoatCLI {
     }
 
     /// Runs moat with the cache directory `cacheDirectory` (default: an empty one, so no user database leaks in).
+    /// Waits without holding a thread: the tests run in parallel on the test process's few cooperative threads, and
+    /// some serve registries, token servers and webhooks from those same threads while moat talks to them.
     static func run(_ arguments: [String], cacheDirectory: String? = nil, stdin: String? = nil,
-                    environment extra: [String: String] = [:]) throws -> MoatRun {
+                    environment extra: [String: String] = [:]) async throws -> MoatRun {
         let binary = try binary()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -63,8 +65,15 @@ enum MoatCLI {
         process.environment = environment
         process.standardOutput = out
         process.standardError = err
-        try process.run()
-        process.waitUntilExit()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
         try out.close()
         try err.close()
         return MoatRun(arguments: arguments, status: process.terminationStatus,
@@ -73,30 +82,27 @@ enum MoatCLI {
     }
 
     /// Runs once per argument list; several tests read the same report.
-    static func cached(_ arguments: [String]) throws -> MoatRun {
-        try cache.run(arguments)
+    static func cached(_ arguments: [String]) async throws -> MoatRun {
+        try await cache.run(arguments)
     }
 
     private static let cache = RunCache()
 
-    final class RunCache: @unchecked Sendable {
-        // Guarded by `lock`, held for the whole run so an image is analysed once however many tests ask.
-        private let lock = NSLock()
-        private var runs: [[String]: MoatRun] = [:]
+    /// One run per argument list, shared by every test that asks while it runs or after.
+    actor RunCache {
+        private var runs: [[String]: Task<MoatRun, any Error>] = [:]
 
-        func run(_ arguments: [String]) throws -> MoatRun {
-            lock.lock()
-            defer { lock.unlock() }
-            if let run = runs[arguments] { return run }
-            let run = try MoatCLI.run(arguments)
-            runs[arguments] = run
-            return run
+        func run(_ arguments: [String]) async throws -> MoatRun {
+            if let running = runs[arguments] { return try await running.value }
+            let started = Task { try await MoatCLI.run(arguments) }
+            runs[arguments] = started
+            return try await started.value
         }
     }
 
     /// `moat image --input PATH --format json`, checked for success and decoded.
-    static func report(input path: String, extra: [String] = []) throws -> FootprintReport {
-        let run = try cached(["image", "--input", path, "--format", "json", "--scanners", "footprint,secret"] + extra)
+    static func report(input path: String, extra: [String] = []) async throws -> FootprintReport {
+        let run = try await cached(["image", "--input", path, "--format", "json", "--scanners", "footprint,secret"] + extra)
         try #require(run.status == 0, "\(run.commandLine) exited \(run.status): \(run.stderr)")
         return try JSONDecoder().decode(FootprintReport.self, from: Data(run.stdout.utf8))
     }
@@ -113,8 +119,8 @@ extension FootprintReport {
 extension MoatCLI {
     /// `moat copy SOURCE DESTINATION -q`: requires it to succeed and returns the manifest digest it prints.
     @discardableResult
-    static func copy(_ source: String, _ destination: String, _ options: [String] = [], cacheDirectory: String? = nil) throws -> String {
-        let run = try run(["copy", source, destination, "-q"] + options, cacheDirectory: cacheDirectory)
+    static func copy(_ source: String, _ destination: String, _ options: [String] = [], cacheDirectory: String? = nil) async throws -> String {
+        let run = try await run(["copy", source, destination, "-q"] + options, cacheDirectory: cacheDirectory)
         try #require(run.status == 0, "moat copy \(source) \(destination): \(run.stderr)")
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
