@@ -154,6 +154,20 @@ final class ChunkBuffer: @unchecked Sendable {
         self.capacity = capacity
     }
 
+    /// Bytes queued and not yet taken (for tests of the bound).
+    var bufferedBytes: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return bytes
+    }
+
+    /// Whether the producer is parked waiting for room (for tests).
+    var producerIsWaiting: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return waitingProducer != nil
+    }
+
     var isClosed: Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -234,12 +248,15 @@ final class ChunkBuffer: @unchecked Sendable {
     }
 
     /// Takes the head chunk (the lock is held); the producer it returns, if waiting for room, is resumed by the
-    /// caller once the lock is released.
+    /// caller once the lock is released. A full buffer wakes its producer only once it has drained to half: waking
+    /// it for every chunk taken would cost two thread hand-offs per network chunk for as long as the reader is the
+    /// slower side, which is most of a pull.
     private func dequeueLocked() -> (ByteBuffer, CheckedContinuation<Void, Never>?) {
         let chunk = chunks[head]
         head += 1
         bytes -= chunk.readableBytes
         if head > 64 { chunks.removeFirst(head); head = 0 }
+        guard bytes <= capacity / 2 else { return (chunk, nil) }
         let producer = waitingProducer
         waitingProducer = nil
         return (chunk, producer)

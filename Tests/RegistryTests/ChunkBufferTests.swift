@@ -1,0 +1,55 @@
+import Foundation
+import NIOCore
+@testable import Registry
+import Testing
+
+@Suite struct ChunkBufferTests {
+    /// A slow reader holds the producer back (memory stays bounded) and every byte arrives once and in order.
+    @Test func aSlowReaderBoundsTheBufferAndLosesNothing() async throws {
+        let buffer = ChunkBuffer(capacity: 8 << 10)
+        let chunks = 64
+        let producer = Task {
+            for index in 0..<chunks {
+                let ok = await buffer.push(ByteBuffer(bytes: [UInt8](repeating: UInt8(index), count: 1 << 10)))
+                #expect(ok)
+            }
+            buffer.finish(nil)
+        }
+        let received = try await Task.detached { () throws -> [UInt8] in
+            var seen: [UInt8] = []
+            while let chunk = try buffer.pop() {
+                #expect(buffer.bufferedBytes <= 8 << 10, "the producer ran past the capacity")
+                seen.append(contentsOf: chunk.readableBytesView)
+                usleep(200)
+            }
+            return seen
+        }.value
+        await producer.value
+        #expect(received.count == chunks << 10)
+        #expect(received == (0..<chunks).flatMap { [UInt8](repeating: UInt8($0), count: 1 << 10) })
+    }
+
+    /// A producer parked on a full buffer is woken once the reader has drained half of it, not for every chunk taken.
+    @Test func aParkedProducerWakesAtHalf() async throws {
+        let buffer = ChunkBuffer(capacity: 8 << 10)
+        for _ in 0..<8 { #expect(await buffer.push(ByteBuffer(bytes: [UInt8](repeating: 0, count: 1 << 10)))) }
+        let parked = Task { await buffer.push(ByteBuffer(bytes: [UInt8](repeating: 1, count: 1 << 10))) }
+        for _ in 0..<400 where !buffer.producerIsWaiting { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(buffer.producerIsWaiting, "the producer should park on a full buffer")
+        _ = try buffer.pop()
+        #expect(buffer.producerIsWaiting, "one chunk taken from a full buffer leaves the producer parked")
+        #expect(buffer.bufferedBytes == 7 << 10)
+        for _ in 0..<3 { _ = try buffer.pop() }
+        #expect(await parked.value)
+        #expect(buffer.bufferedBytes == 5 << 10, "at half the producer was woken and added its chunk")
+    }
+
+    @Test func closingWakesAParkedProducer() async {
+        let buffer = ChunkBuffer(capacity: 1 << 10)
+        #expect(await buffer.push(ByteBuffer(bytes: [UInt8](repeating: 1, count: 1 << 10))))
+        let parked = Task { await buffer.push(ByteBuffer(bytes: [2])) }
+        try? await Task.sleep(for: .milliseconds(50))
+        buffer.close()
+        #expect(await parked.value == false, "a closed buffer refuses the chunk instead of leaving the producer parked")
+    }
+}
