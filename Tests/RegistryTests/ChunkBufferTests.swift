@@ -15,15 +15,25 @@ import Testing
             }
             buffer.finish(nil)
         }
-        let received = try await Task.detached { () throws -> [UInt8] in
-            var seen: [UInt8] = []
-            while let chunk = try buffer.pop() {
-                #expect(buffer.bufferedBytes <= 8 << 10, "the producer ran past the capacity")
-                seen.append(contentsOf: chunk.readableBytesView)
-                usleep(200)
-            }
-            return seen
-        }.value
+        // The reader blocks, as the layer pipeline does: on a thread of its own, never on the concurrency pool the
+        // producer needs.
+        let (received, largest): ([UInt8], Int) = try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                var seen: [UInt8] = []
+                var largest = 0
+                do {
+                    while let chunk = try buffer.pop() {
+                        largest = max(largest, buffer.bufferedBytes)
+                        seen.append(contentsOf: chunk.readableBytesView)
+                        usleep(200)
+                    }
+                    continuation.resume(returning: (seen, largest))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+        #expect(largest <= 8 << 10, "the producer ran past the capacity")
         await producer.value
         #expect(received.count == chunks << 10)
         #expect(received == (0..<chunks).flatMap { [UInt8](repeating: UInt8($0), count: 1 << 10) })

@@ -150,7 +150,12 @@ enum LiveTLS {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        let output = Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }
+        // Read on a thread of its own: a blocked concurrency thread is one fewer for the server under test.
+        let output = Task {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+                Thread { continuation.resume(returning: pipe.fileHandleForReading.readDataToEndOfFile()) }.start()
+            }
+        }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
