@@ -18,9 +18,20 @@ enum Fixture {
     static func helper(named name: String = "moattest", body: String, timeout: Duration = .seconds(10)) throws -> (runner: CredentialHelperRunner, directory: String) {
         let directory = try temporaryDirectory()
         let path = directory + "/docker-credential-" + name
-        try Data(("#!/bin/sh\n" + body + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try writeExecutable(path, "#!/bin/sh\n" + body + "\n")
         return (CredentialHelperRunner(searchPath: directory + ":/usr/bin:/bin", timeout: timeout), directory)
+    }
+
+    /// Writes a script through a close-on-exec descriptor. Other tests start processes at any moment; a child forked
+    /// while the script is open for writing would otherwise keep that descriptor, and running the script would fail
+    /// with "text file busy" for as long as the child lives.
+    static func writeExecutable(_ path: String, _ text: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
     }
 
     /// A helper that knows one server and answers like docker-credential-helpers' reference implementations.
