@@ -95,14 +95,9 @@ public struct AdmissionRequest: Sendable {
             self.username = nil
         }
         self.dryRun = try document.boolMember(request, "dryRun") ?? false
-        self.objectIndex = try Self.embeddedObject(document, request, "object")
-        self.oldObjectIndex = try Self.embeddedObject(document, request, "oldObject")
+        self.objectIndex = try document.objectMember(request, "object")
+        self.oldObjectIndex = try document.objectMember(request, "oldObject")
         self.document = document
-    }
-
-    /// `request.object`/`oldObject`: a Kubernetes object (a JSON object) or null.
-    private static func embeddedObject(_ document: JSONDocument, _ request: Int, _ key: StaticString) throws(AdmissionError) -> Int? {
-        try document.objectMember(request, key)
     }
 }
 

@@ -123,8 +123,6 @@ public struct JSONPatch: Sendable, Hashable {
 
     /// The patch document in standard base64, as `AdmissionResponse.patch` carries it (Go's `[]byte` in JSON).
     public func base64() -> String {
-        var output: [UInt8] = []
-        JSONWriter.appendBase64(jsonBytes(), to: &output)
-        return String(decoding: output, as: UTF8.self)
+        Data(jsonBytes()).base64EncodedString()
     }
 }

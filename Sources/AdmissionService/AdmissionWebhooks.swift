@@ -188,17 +188,16 @@ struct AdmissionMetrics: Sendable {
         let instruments = webhooks[webhook] ?? Self.instruments(webhook, registry: registry)
         (decision.allowed ? instruments.allowed : instruments.denied).increment()
         instruments.duration.record(duration)
-        for image in decision.images {
-            for result in image.results where result.outcome != .passed && result.outcome != .skipped {
-                if result.isEnforceViolation && !decision.breakGlassUsed {
-                    denialCounters.value(for: result.rule) {
-                        registry.makeCounter(name: "moat_admission_denials_total", labels: [("rule", result.rule.rawValue)])
-                    }.increment()
-                } else if result.isAuditWarning || (decision.breakGlassUsed && result.isEnforceViolation) {
-                    warningCounters.value(for: result.rule) {
-                        registry.makeCounter(name: "moat_admission_warnings_total", labels: [("rule", result.rule.rawValue)])
-                    }.increment()
-                }
+        decision.forEachFinding { _, result, finding in
+            switch finding {
+            case .denial:
+                denialCounters.value(for: result.rule) {
+                    registry.makeCounter(name: "moat_admission_denials_total", labels: [("rule", result.rule.rawValue)])
+                }.increment()
+            case .warning:
+                warningCounters.value(for: result.rule) {
+                    registry.makeCounter(name: "moat_admission_warnings_total", labels: [("rule", result.rule.rawValue)])
+                }.increment()
             }
         }
     }

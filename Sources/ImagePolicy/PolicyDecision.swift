@@ -149,14 +149,29 @@ public struct PolicyDecision: Sendable {
     /// The images to patch: those `pinDigests` resolved.
     public var pinnedImages: [ImageDecision] { images.filter { $0.pinnedImage != nil } }
 
-    private var denialEntries: [(image: ImageDecision, result: RuleResult)] {
-        guard !breakGlassUsed else { return [] }
-        return images.flatMap { image in image.results.filter(\.isEnforceViolation).map { (image, $0) } }
+    /// What one result is in this decision: a denial, a warning, or neither (nil).
+    public enum Finding: Sendable { case denial, warning }
+
+    public func finding(_ result: RuleResult) -> Finding? {
+        if result.isEnforceViolation { return breakGlassUsed ? .warning : .denial }
+        return result.isAuditWarning ? .warning : nil
     }
 
-    private var warningEntries: [(image: ImageDecision, result: RuleResult)] {
-        images.flatMap { image in
-            image.results.filter { $0.isAuditWarning || (breakGlassUsed && $0.isEnforceViolation) }.map { (image, $0) }
+    /// Every denial and warning in order, without building arrays (metrics walk this for every decision).
+    public func forEachFinding(_ body: (_ image: ImageDecision, _ result: RuleResult, _ finding: Finding) -> Void) {
+        for image in images {
+            for result in image.results {
+                if let found = finding(result) { body(image, result, found) }
+            }
         }
     }
+
+    private func entries(_ wanted: Finding) -> [(image: ImageDecision, result: RuleResult)] {
+        var found: [(image: ImageDecision, result: RuleResult)] = []
+        forEachFinding { image, result, finding in if finding == wanted { found.append((image, result)) } }
+        return found
+    }
+
+    private var denialEntries: [(image: ImageDecision, result: RuleResult)] { entries(.denial) }
+    private var warningEntries: [(image: ImageDecision, result: RuleResult)] { entries(.warning) }
 }

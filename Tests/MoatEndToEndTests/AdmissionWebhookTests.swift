@@ -62,11 +62,9 @@ import Testing
 
     @Test func webhooksEnforceThePolicyOverHTTPS() async throws {
         let images = try MoatCLI.images()
-        let registry = try await RegistryServer.start(.plain)
-        defer { Task { await registry.stop() } }
-        let work = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let insecure = ["--insecure-registry", registry.host]
+        let workspace = try await RegistryWorkspace.start()
+        defer { workspace.remove() }
+        let (registry, work, insecure) = (workspace.registry, workspace.work, workspace.insecure)
         let host = registry.host
         for (source, target) in [("minbase", "team/app:1"), ("scratch", "team/unsigned:1"), ("scratch", "team/lazy:latest"), ("scratch", "team/later:2")] {
             try await MoatCLI.copy("oci:" + images + "/\(source).oci", "docker://\(host)/\(target)", insecure)
@@ -169,11 +167,9 @@ import Testing
 
     @Test func policyCheckDecidesBeforeDeploying() async throws {
         let images = try MoatCLI.images()
-        let registry = try await RegistryServer.start(.plain)
-        defer { Task { await registry.stop() } }
-        let work = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let insecure = ["--insecure-registry", registry.host]
+        let workspace = try await RegistryWorkspace.start()
+        defer { workspace.remove() }
+        let (registry, work, insecure) = (workspace.registry, workspace.work, workspace.insecure)
         let host = registry.host
         for target in ["team/app:1", "team/unsigned:1"] {
             try await MoatCLI.copy("oci:" + images + "/scratch.oci", "docker://\(host)/\(target)", insecure)

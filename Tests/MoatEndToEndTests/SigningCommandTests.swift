@@ -31,11 +31,9 @@ import Testing
 
     @Test func signVerifyAndRetagAgainstARealRegistry() async throws {
         let images = try MoatCLI.images()
-        let registry = try await RegistryServer.start(.plain)
-        defer { Task { await registry.stop() } }
-        let work = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let insecure = ["--insecure-registry", registry.host]
+        let workspace = try await RegistryWorkspace.start()
+        defer { workspace.remove() }
+        let (registry, work, insecure) = (workspace.registry, workspace.work, workspace.insecure)
         let image = "\(registry.host)/team/app"
         let digest = try await MoatCLI.copy("oci:" + images + "/minbase.oci", "docker://\(image):1.0", insecure)
         _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/moat"], environment: password)
@@ -94,11 +92,9 @@ import Testing
 
     @Test func pythonSignaturesVerifyInMoatAndMoatKeysDecryptInPython() async throws {
         let images = try MoatCLI.images()
-        let registry = try await RegistryServer.start(.plain)
-        defer { Task { await registry.stop() } }
-        let work = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let insecure = ["--insecure-registry", registry.host]
+        let workspace = try await RegistryWorkspace.start()
+        defer { workspace.remove() }
+        let (registry, work, insecure) = (workspace.registry, workspace.work, workspace.insecure)
         let image = "\(registry.host)/interop/app"
         let digest = try await MoatCLI.copy("oci:" + images + "/minbase.oci", "docker://\(image):1", insecure)
 
@@ -159,11 +155,9 @@ import Testing
 
     @Test func keylessAndRekorEvidenceVerifiedOffline() async throws {
         let images = try MoatCLI.images()
-        let registry = try await RegistryServer.start(.plain)
-        defer { Task { await registry.stop() } }
-        let work = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let insecure = ["--insecure-registry", registry.host]
+        let workspace = try await RegistryWorkspace.start()
+        defer { workspace.remove() }
+        let (registry, work, insecure) = (workspace.registry, workspace.work, workspace.insecure)
         let image = "\(registry.host)/keyless/app"
         let digest = try await MoatCLI.copy("oci:" + images + "/scratch.oci", "docker://\(image):1", insecure)
         func trust(_ arguments: [String]) async throws -> CommandResult {

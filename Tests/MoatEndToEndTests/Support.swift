@@ -125,3 +125,28 @@ extension MoatCLI {
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+/// A plain `docker-registry` on 127.0.0.1 with a scratch directory beside it, as most registry tests start: the
+/// `--insecure-registry` flags moat needs for it, and one call that removes both.
+struct RegistryWorkspace {
+    let registry: RegistryServer
+    let work: String
+
+    var insecure: [String] { ["--insecure-registry", registry.host] }
+
+    static func start() async throws -> RegistryWorkspace {
+        let registry = try await RegistryServer.start(.plain)
+        do {
+            return RegistryWorkspace(registry: registry, work: try temporaryDirectory())
+        } catch {
+            await registry.stop()
+            throw error
+        }
+    }
+
+    func remove() {
+        let registry = self.registry
+        Task { await registry.stop() }
+        try? FileManager.default.removeItem(atPath: work)
+    }
+}

@@ -22,18 +22,8 @@ struct TLSLiveTests {
         ])
         try #require(openssl.status == 0, "openssl failed: \(openssl.output)")
 
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let configuration = ScanServerConfiguration(
-            listen: ListenAddress(host: "127.0.0.1", port: 0),
-            tls: TLSFiles(certificateChainPath: cert, privateKeyPath: key),
-            onServerRunning: { port in portContinuation.yield(port) }
-        )
-        let app = try ScanServer.buildApplication(configuration: configuration)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: configuration.logger))
-        let server = Task { try await group.run() }
+        let (group, server, port) = try await LiveTLS.serve(cert: cert, key: key)
         defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
         let base = "https://127.0.0.1:\(port)"
 
         let scan = try await LiveTLS.run("curl", [
@@ -80,18 +70,8 @@ struct TLSLiveTests {
             _ = rename(cert + ".new", cert)
         }
         try await issue("first")
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let configuration = ScanServerConfiguration(
-            listen: ListenAddress(host: "127.0.0.1", port: 0),
-            tls: TLSFiles(certificateChainPath: cert, privateKeyPath: key),
-            onServerRunning: { port in portContinuation.yield(port) }
-        )
-        let app = try ScanServer.buildApplication(configuration: configuration)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: configuration.logger))
-        let server = Task { try await group.run() }
+        let (group, server, port) = try await LiveTLS.serve(cert: cert, key: key)
         defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
         func subject() async throws -> String {
             try await LiveTLS.run("sh", ["-c", "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -subject"]).output
         }
@@ -124,6 +104,25 @@ struct TLSLiveTests {
 
 enum LiveTLS {
     static let toolsAvailable = path(of: "openssl") != nil && path(of: "curl") != nil
+
+    /// The real server over HTTPS on an ephemeral 127.0.0.1 port; stop it with the group's graceful shutdown.
+    static func serve(cert: String, key: String) async throws -> (group: ServiceGroup, server: Task<Void, any Error>, port: Int) {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let configuration = ScanServerConfiguration(
+            listen: ListenAddress(host: "127.0.0.1", port: 0),
+            tls: TLSFiles(certificateChainPath: cert, privateKeyPath: key),
+            onServerRunning: { port in portContinuation.yield(port) }
+        )
+        let app = try ScanServer.buildApplication(configuration: configuration)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: configuration.logger))
+        let server = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            server.cancel()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the server never reported its port"])
+        }
+        return (group, server, port)
+    }
 
     static func path(of tool: String) -> String? {
         let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")

@@ -1,3 +1,4 @@
+import Foundation
 /// Writes JSON straight into a byte array: responses are small and fixed in shape, so this avoids building a
 /// dictionary for `JSONSerialization` and the allocations that come with it.
 ///
@@ -77,34 +78,10 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Foundation's encoder: standard alphabet, with padding.
     static func appendBase64(_ data: [UInt8], to output: inout [UInt8]) {
-        let alphabet = base64Alphabet
-        output.reserveCapacity(output.count + (data.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= data.count {
-            let chunk = UInt32(data[i]) << 16 | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2])
-            output.append(alphabet[Int(chunk >> 18 & 0x3F)])
-            output.append(alphabet[Int(chunk >> 12 & 0x3F)])
-            output.append(alphabet[Int(chunk >> 6 & 0x3F)])
-            output.append(alphabet[Int(chunk & 0x3F)])
-            i += 3
-        }
-        let rest = data.count - i
-        if rest == 1 {
-            let chunk = UInt32(data[i]) << 16
-            output.append(alphabet[Int(chunk >> 18 & 0x3F)])
-            output.append(alphabet[Int(chunk >> 12 & 0x3F)])
-            output.append(UInt8(ascii: "="))
-            output.append(UInt8(ascii: "="))
-        } else if rest == 2 {
-            let chunk = UInt32(data[i]) << 16 | UInt32(data[i + 1]) << 8
-            output.append(alphabet[Int(chunk >> 18 & 0x3F)])
-            output.append(alphabet[Int(chunk >> 12 & 0x3F)])
-            output.append(alphabet[Int(chunk >> 6 & 0x3F)])
-            output.append(UInt8(ascii: "="))
-        }
+        output.append(contentsOf: Data(data).base64EncodedData())
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-    private static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 }

@@ -59,13 +59,7 @@ struct PolicyCheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded: Policy
-        do {
-            loaded = try Policy.load(contentsOf: policy)
-        } catch {
-            throw RuntimeError("\(error)")
-        }
-        for warning in loaded.warnings { FileHandle.standardError.write(Data("moat: warning: \(warning)\n".utf8)) }
+        let loaded = try AdmissionFacts.loadPolicy(policy)
         var subjects: [ManifestSubjects.Named] = []
         if !images.isEmpty {
             subjects.append(ManifestSubjects.Named(object: "images", subject: PolicySubject(

@@ -144,13 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func admissionWebhooks(policyFile: String, metricsRegistry: PrometheusCollectorRegistry) throws
         -> (webhooks: AdmissionWebhooks, client: RegistryClient) {
-        let loaded: Policy
-        do {
-            loaded = try Policy.load(contentsOf: policyFile)
-        } catch {
-            throw RuntimeError("\(error)")
-        }
-        for warning in loaded.warnings { FileHandle.standardError.write(Data("moat: warning: \(warning)\n".utf8)) }
+        let loaded = try AdmissionFacts.loadPolicy(policyFile)
         let client = try registry.client(cacheDirectory: cacheDir)
         let facts = try AdmissionFacts.make(client: client, cacheDirectory: cacheDir, deadline: .milliseconds(Int(factDeadline * 1000)),
                                             metrics: metricsRegistry)
