@@ -215,7 +215,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings),
-        .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory"], swiftSettings: strictSettings),
+        .testTarget(name: "SBOMTests", dependencies: ["SBOM", "Inventory", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "MoatEndToEndTests", dependencies: ["MoatTesting", "moat", "OCIModel"], swiftSettings: strictSettings),
     ]
 )

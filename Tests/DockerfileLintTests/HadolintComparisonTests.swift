@@ -1,4 +1,5 @@
 import Foundation
+import MoatTesting
 import Testing
 @testable import DockerfileLint
 
@@ -46,7 +47,7 @@ import Testing
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runWithDefaultSignals()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, data)

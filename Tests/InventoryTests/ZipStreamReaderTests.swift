@@ -1,6 +1,7 @@
 import CMoatInflate
 import Foundation
 @testable import Inventory
+import MoatTesting
 import Testing
 
 /// Compression for fixtures through moat_zlib.
@@ -391,7 +392,7 @@ func run(_ executable: String, _ arguments: [String], directory: String? = nil, 
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    try process.run()
+    try process.runWithDefaultSignals()
     let out = output.fileHandleForReading.readDataToEndOfFile()
     let err = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

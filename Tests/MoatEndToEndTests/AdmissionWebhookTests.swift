@@ -23,7 +23,7 @@ import Testing
                                  "--audit-log", auditLog] + arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try process.runWithDefaultSignals()
             for _ in 0..<100 {
                 if try await get("/readyz").succeeded { return }
                 try await Task.sleep(for: .milliseconds(100))

@@ -74,7 +74,7 @@ struct BloatedImageTests {
         process.arguments = ["tar", "-xzO", "--wildcards", "-f", layout + "/blobs/sha256/" + layerDigest.dropFirst(7), "*root/.ssh/id_rsa"]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        try process.runWithDefaultSignals()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("-----") }

@@ -46,7 +46,7 @@ struct CLIBehaviourTests {
         reader.arguments = [fifo]
         let pipe = Pipe()
         reader.standardOutput = pipe
-        try reader.run()
+        try reader.runWithDefaultSignals()
         let run = try await MoatCLI.run(["image", "--input", try MoatCLI.images() + "/scratch.oci.tar", "--format", "json", "--scanners", "footprint,secret", "--output", fifo])
         let received = pipe.fileHandleForReading.readDataToEndOfFile()
         reader.waitUntilExit()

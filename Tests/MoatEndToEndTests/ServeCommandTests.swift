@@ -11,7 +11,7 @@ import Testing
         process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runWithDefaultSignals()
         defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
 
         let curl = try TestEnvironment.curl()

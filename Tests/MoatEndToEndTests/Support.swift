@@ -39,7 +39,7 @@ enum MoatCLI {
     /// Waits without holding a thread: the tests run in parallel on the test process's few cooperative threads, and
     /// some serve registries, token servers and webhooks from those same threads while moat talks to them.
     static func run(_ arguments: [String], cacheDirectory: String? = nil, stdin: String? = nil,
-                    environment extra: [String: String] = [:]) async throws -> MoatRun {
+                    environment extra: [String: String] = [:], deadline: Duration = .seconds(300)) async throws -> MoatRun {
         let binary = try binary()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -65,14 +65,27 @@ enum MoatCLI {
         process.environment = environment
         process.standardOutput = out
         process.standardError = err
+        // A moat that never ends fails its test with its stacks, instead of holding the whole run until CI gives up.
+        let hang = Task { () -> String? in
+            try await Task.sleep(for: deadline)
+            guard process.isRunning else { return nil }
+            let stacks = await ThreadDump.of(process.processIdentifier)
+            kill(process.processIdentifier, SIGKILL)
+            return stacks
+        }
+        defer { hang.cancel() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             process.terminationHandler = { _ in continuation.resume() }
             do {
-                try process.run()
+                try process.runWithDefaultSignals()
             } catch {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)
             }
+        }
+        hang.cancel()
+        if let stacks = try? await hang.value {
+            Issue.record("moat \(arguments.joined(separator: " ")) did not finish within \(deadline); its threads were:\n\(stacks)")
         }
         try out.close()
         try err.close()

@@ -1,6 +1,7 @@
 import Foundation
 import Inventory
 import SBOM
+import MoatTesting
 import Testing
 
 @Suite("SBOM writers")
@@ -31,7 +32,7 @@ struct SBOMWriterTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try process.runWithDefaultSignals()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, output)

@@ -3,6 +3,7 @@ import Hummingbird
 import ManifestLint
 import ScanServer
 import ServiceLifecycle
+import MoatTesting
 import Testing
 
 /// Runs the real server on 127.0.0.1 (ephemeral port) with a throwaway self-signed certificate and talks to it with curl.
@@ -158,7 +159,7 @@ enum LiveTLS {
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
-                try process.run()
+                try process.runWithDefaultSignals()
             } catch {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)

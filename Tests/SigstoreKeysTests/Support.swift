@@ -31,7 +31,7 @@ enum Reference {
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { continue }
+            guard (try? process.runWithDefaultSignals()) != nil else { continue }
             process.waitUntilExit()
             if process.terminationStatus == 0 { return .success(candidate) }
         }

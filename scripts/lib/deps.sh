@@ -13,7 +13,7 @@
 #   moat_need_pkg PKG...      queue each PKG that dpkg says is not installed
 #   moat_install_missing      apt-get update + install the queue, if non-empty
 #   moat_deps_images          queue what build-test-images.sh needs
-#   moat_deps_build           queue the -dev libraries `swift build` links
+#   moat_deps_build           queue the -dev libraries `swift build` links (and gdb for hang reports)
 # It is idempotent and fast: nothing touches apt when everything is present
 # (the checks are `command -v` and `dpkg-query`), and `apt-get update` runs
 # at most once per process.
@@ -105,6 +105,8 @@ moat_deps_images() {
 # C libraries the Swift package links against (gzip via ISA-L or zlib, zstd).
 moat_deps_build() {
     moat_need_pkg libisal-dev libzstd-dev zlib1g-dev libsqlite3-dev
+    # gdb: a test that gives up on a hung process reports that process's thread stacks.
+    moat_need_cmd gdb
 }
 
 # The registry end-to-end tests: Debian's distribution registry, htpasswd -B

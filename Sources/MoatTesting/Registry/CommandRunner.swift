@@ -35,7 +35,7 @@ public enum CommandRunner {
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            try process.runWithDefaultSignals()
         } catch {
             throw RegistryHarnessError(.processFailed, "cannot start \(displayName): \(error)")
         }
@@ -43,7 +43,8 @@ public enum CommandRunner {
         let timer = Task {
             try await Task.sleep(for: timeout)
             timedOut.withLock { $0 = true }
-            process.terminate()
+            // SIGKILL: a tool that ignores or blocks SIGTERM must not outlive its deadline.
+            kill(process.processIdentifier, SIGKILL)
         }
         defer { timer.cancel() }
         async let standardOutput = readToEnd(output.fileHandleForReading)

@@ -34,7 +34,7 @@ final class ProcessWatchdog: Sendable {
         shell.standardOutput = FileHandle.nullDevice
         shell.standardError = FileHandle.nullDevice
         do {
-            try shell.run()
+            try shell.runWithDefaultSignals()
         } catch {
             throw RegistryHarnessError(.processFailed, "cannot start the watchdog shell: \(error)")
         }

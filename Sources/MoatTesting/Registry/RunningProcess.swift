@@ -29,7 +29,7 @@ final class RunningProcess: Sendable {
         process.standardOutput = output
         process.standardError = output
         do {
-            try process.run()
+            try process.runWithDefaultSignals()
         } catch {
             throw RegistryHarnessError(.processFailed, "cannot start \(executable): \(error)")
         }
