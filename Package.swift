@@ -64,7 +64,8 @@ let package = Package(
         .target(name: "YAMLGuard", swiftSettings: strictSettings),
         .target(name: "ManifestLint", dependencies: ["OCIModel", "KubeSchema", "YAMLGuard", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
         // Registry credentials: docker config.json, credential helpers, pull secrets, kubectl-identical Secret YAML.
-        .target(name: "RegistryCredentials", dependencies: ["OCIModel", "YAMLGuard", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
+        .target(name: "ChildProcess", swiftSettings: strictSettings),
+        .target(name: "RegistryCredentials", dependencies: ["OCIModel", "YAMLGuard", "ChildProcess", .product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
         // OCI distribution client: auth, manifests, blobs, push, retries, blob cache; a registry as an image source.
         .target(
             name: "Registry",
@@ -171,7 +172,7 @@ let package = Package(
         .target(
             name: "MoatTesting",
             dependencies: [
-                "OCIModel", "LayerFS", "CMoatInflate", "CZstd",
+                "OCIModel", "LayerFS", "CMoatInflate", "CZstd", "ChildProcess",
                 // The registry harness: a CA and certificates, and the token server distribution trusts.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

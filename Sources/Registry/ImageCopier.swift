@@ -46,17 +46,14 @@ public struct ImageCopier: Sendable {
             throw ImageError(.unsupported, "\(image.source) is compressed as a whole, so its blobs cannot be read one by one; decompress it first (gunzip/unzstd)")
         }
         let plan = try makePlan(image)
-        let open = try await layerOpener(image, plan: plan)
         switch destination {
         case .registry(let reference):
             guard let client else { throw RegistryError(.io, "copying to a registry needs a registry client") }
             let repository = Repository(registry: reference.domain, path: reference.path)
             let source = (image.store as? RegistryBlobStore)?.repository
             for (number, (layer, descriptor)) in plan.layers.enumerated() {
-                let path = layer.blobPath
                 progress?(number, plan.layers.count, "pushing \(descriptor.digest.algorithm):\(descriptor.digest.short) (\(descriptor.size) bytes)")
-                try await client.pushBlob(repository, digest: descriptor.digest,
-                                          source: UploadSource(size: descriptor.size) { try open(path) }, mountFrom: source)
+                try await client.pushBlob(repository, digest: descriptor.digest, source: uploadSource(image, layer, descriptor), mountFrom: source)
             }
             progress?(plan.layers.count, plan.layers.count, "pushing config and manifest")
             try await client.pushBlob(repository, digest: plan.config.digest, source: .data(plan.configData), mountFrom: source)
@@ -66,9 +63,9 @@ public struct ImageCopier: Sendable {
             }
             try await client.pushManifest(repository, reference: tag, data: plan.manifestData, mediaType: plan.manifest.mediaType)
         case .ociLayout(let directory, let name):
-            try write(plan, open: open, to: try OCILayoutWriter(directory: directory), name: name)
+            try write(plan, open: try await layerOpener(image, plan: plan), to: try OCILayoutWriter(directory: directory), name: name)
         case .dockerArchive(let path, let name):
-            try write(plan, open: open, to: try DockerArchiveWriter(path: path), name: name)
+            try write(plan, open: try await layerOpener(image, plan: plan), to: try DockerArchiveWriter(path: path), name: name)
         }
         return plan.manifest.digest
     }
@@ -83,8 +80,24 @@ public struct ImageCopier: Sendable {
         try writer.finish(manifest: plan.manifest, config: plan.config, layers: plan.layers.map(\.descriptor), name: name)
     }
 
+    /// A layer to push. One from a registry is fetched into the cache only if the destination can neither find nor
+    /// mount it, and then read from there (never a blocking network read inside an async upload).
+    private func uploadSource(_ image: Image, _ layer: Layer, _ descriptor: Descriptor) -> UploadSource {
+        guard let registryStore = image.store as? RegistryBlobStore else {
+            let store = image.store, path = layer.blobPath
+            return UploadSource(size: descriptor.size) { try store.open(path) }
+        }
+        let downloaded = DownloadedFile()
+        return UploadSource(size: descriptor.size, prepare: {
+            downloaded.set(try await registryStore.client.downloadToCache(registryStore.repository, descriptor: descriptor))
+        }, open: {
+            guard let file = downloaded.path else { throw ImageError(.notFound, "\(image.source): \(layer.blobPath) was not downloaded") }
+            return try SharedFile(path: file).stream()
+        })
+    }
+
     /// A registry's layers are fetched into the cache first, so the writers read local files (never a blocking network
-    /// read inside an async upload).
+    /// read inside a synchronous writer).
     private func layerOpener(_ image: Image, plan: Plan) async throws -> @Sendable (String) throws -> any ByteStream {
         guard let registryStore = image.store as? RegistryBlobStore else {
             let store = image.store
@@ -148,4 +161,14 @@ public struct ImageCopier: Sendable {
         }
         return (layer.digest ?? hasher.finalize(), total, CompressionKind.sniff(Data(magic)))
     }
+}
+
+/// Where a layer was downloaded to, set by an upload's `prepare` and read by its `open`.
+private final class DownloadedFile: @unchecked Sendable {
+    // @unchecked: `stored` is only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: String?
+
+    var path: String? { lock.withLock { stored } }
+    func set(_ path: String) { lock.withLock { stored = path } }
 }

@@ -9,9 +9,13 @@ public import OCIModel
 public struct UploadSource: Sendable {
     public var size: Int64
     public var open: @Sendable () throws -> any ByteStream
+    /// Runs once, only when the blob has to be uploaded (the repository lacks it and cannot mount it): a blob that
+    /// lives on another registry is downloaded here, so a copy the registry can mount downloads nothing.
+    public var prepare: (@Sendable () async throws -> Void)?
 
-    public init(size: Int64, open: @escaping @Sendable () throws -> any ByteStream) {
+    public init(size: Int64, prepare: (@Sendable () async throws -> Void)? = nil, open: @escaping @Sendable () throws -> any ByteStream) {
         self.size = size
+        self.prepare = prepare
         self.open = open
     }
 
@@ -45,6 +49,7 @@ extension RegistryClient {
     public func pushBlob(_ repository: Repository, digest: Digest, source: UploadSource, mountFrom: Repository? = nil) async throws {
         if try await blobExists(repository, digest: digest) { return }
         if let mountFrom, try await mountBlob(repository, digest: digest, from: mountFrom) { return }
+        try await source.prepare?()
         if source.size > transport.configuration.chunkedUploadThreshold {
             try await uploadChunked(repository, digest: digest, source: source)
         } else {

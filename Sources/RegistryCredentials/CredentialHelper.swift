@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// Runs Docker credential helpers (`docker-credential-NAME`) with the protocol of
@@ -144,7 +145,7 @@ public struct CredentialHelperRunner: Sendable {
         do {
             if !input.isEmpty { try stdin.fileHandleForWriting.write(contentsOf: input) }
             try stdin.fileHandleForWriting.close()
-            try process.run()
+            try process.runWithDefaultSignals()
         } catch {
             throw CredentialError(.helperFailed, "credential helper docker-credential-\(name) could not be started: \(error.localizedDescription)")
         }

@@ -5,6 +5,7 @@ import Testing
 
 /// The cache behind warm admission decisions: one computation however many ask at once, expiry, no cached failures,
 /// and a deadline that answers in time while the work goes on.
+/// Deadlines that are not under test are two minutes: on a loaded 2-core machine the pool can stall for seconds.
 @Suite struct FactCacheTests {
     actor Counter {
         var calls = 0
@@ -19,7 +20,7 @@ import Testing
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<20 {
                 group.addTask {
-                    try await cache.value(for: "k", within: .seconds(5), what: "k") {
+                    try await cache.value(for: "k", within: .seconds(120), what: "k") {
                         try await Task.sleep(for: .milliseconds(50))
                         return await counter.increment()
                     }
@@ -153,25 +154,25 @@ import Testing
                             decode: { String(decoding: $0, as: UTF8.self) })
         }
         let first = FactCache<String, String>(lifetime: .seconds(60), persistence: try persistence())
-        #expect(try await first.value(for: "k", within: .seconds(5), what: "k") { "computed" } == "computed")
+        #expect(try await first.value(for: "k", within: .seconds(120), what: "k") { "computed" } == "computed")
         let store = try FactStore(path: path)
         for _ in 0..<500 where store.load(kind: "test", key: "k") == nil {
             try await Task.sleep(for: .milliseconds(10))   // the value is stored once its task settles
         }
         // A new process: nothing in memory, the value comes from SQLite without computing.
         let second = FactCache<String, String>(lifetime: .seconds(60), persistence: try persistence())
-        let reloaded = try await second.value(for: "k", within: .seconds(5), what: "k") { "computed again" }
+        let reloaded = try await second.value(for: "k", within: .seconds(120), what: "k") { "computed again" }
         #expect(reloaded == "computed")
         #expect(second.hits == 1)
         #expect(second.misses == 0)
 
         let shortLived = FactCache<String, String>(lifetime: .seconds(1), persistence: try persistence())
-        _ = try await shortLived.value(for: "brief", within: .seconds(5), what: "brief") { "old" }
+        _ = try await shortLived.value(for: "brief", within: .seconds(120), what: "brief") { "old" }
         for _ in 0..<500 where store.load(kind: "test", key: "brief") == nil {
             try await Task.sleep(for: .milliseconds(10))
         }
         try await Task.sleep(for: .milliseconds(1200))
         let later = FactCache<String, String>(lifetime: .seconds(1), persistence: try persistence())
-        #expect(try await later.value(for: "brief", within: .seconds(5), what: "brief") { "new" } == "new", "expired rows are not served")
+        #expect(try await later.value(for: "brief", within: .seconds(120), what: "brief") { "new" } == "new", "expired rows are not served")
     }
 }

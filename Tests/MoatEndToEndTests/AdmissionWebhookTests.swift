@@ -42,8 +42,7 @@ import Testing
         }
 
         func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-            process.waitUntilExit()
+            if !process.stop(grace: 10) { Issue.record("moat serve did not stop within 10 s of SIGTERM") }
         }
     }
 

@@ -72,6 +72,12 @@ struct CredentialHelperTests {
         #expect(elapsed < .seconds(10))
     }
 
+    @Test func helperStartsWithNoSignalBlocked() throws {
+        // Tests, like `moat serve`, call helpers from the concurrency pool, whose threads block nearly every signal.
+        let (runner, _) = try Fixture.helper(body: #"printf '{"Username":"u","Secret":"%s"}' "$(awk '/^SigBlk/ {print $2}' /proc/$$/status)""#)
+        #expect(try runner.get(helper: "moattest", serverURL: "ghcr.io") == .basic(username: "u", password: "0000000000000000"))
+    }
+
     @Test func helperThatIgnoresStdinAndExitsStillWorks() throws {
         let (runner, _) = try Fixture.helper(body: #"printf '{"Username":"u","Secret":"p"}'"#)
         #expect(try runner.get(helper: "moattest", serverURL: String(repeating: "h", count: 10_000)) == .basic(username: "u", password: "p"))

@@ -45,12 +45,16 @@ import Testing
         #expect(proxy.requests.contains { $0.method == "PATCH" }, "blobs above the threshold go up in chunks")
 
         proxy.clearRequests()
-        let pulled = try await RegistryImageSource(client: client).open(try ImageReference(parsing: "\(proxy.host)/one/app:v1"), platform: nil)
+        // As `moat copy` opens a registry source: no layer prefetch.
+        let pulled = try await RegistryImageSource(client: client).open(try ImageReference(parsing: "\(proxy.host)/one/app:v1"), platform: nil,
+                                                                      prefetchLayers: 0)
         let second = try await ImageCopier(client: client).copy(pulled, to: .registry(try ImageReference(parsing: "\(proxy.host)/two/app:v1")))
         #expect(second == expected)
         let mounts = proxy.requests.filter { $0.method == "POST" && ($0.query ?? "").contains("mount=") }
         #expect(!mounts.isEmpty, "blobs already on the registry are mounted, not uploaded: \(proxy.requests)")
         #expect(!proxy.requests.contains { $0.method == "PATCH" || ($0.method == "PUT" && $0.path.contains("/blobs/uploads/")) })
+        let layerPaths = Set(pulled.layers.map { "/v2/one/app/blobs/\($0.digest)" })
+        #expect(!proxy.requests.contains { $0.method == "GET" && layerPaths.contains($0.path) }, "a mounted layer is never downloaded: \(proxy.requests)")
         let raw = try await Skopeo().rawManifest(registry.endpoint, repository: "two/app", reference: "v1")
         #expect(RegistryFixture.digest(of: raw) == expected)
         await client.shutdown()

@@ -76,7 +76,8 @@ struct CopyCommand: AsyncParsableCommand {
     private func openSource(client: RegistryClient, platform: Platform?) async throws -> Image {
         switch try ImageLocation.source(source) {
         case .registry(let reference):
-            return try await RegistryImageSource(client: client).open(reference, platform: platform)
+            // No prefetch: the copier fetches each layer itself, or mounts it without downloading at all.
+            return try await RegistryImageSource(client: client).open(reference, platform: platform, prefetchLayers: 0)
         case .path(let path, let name):
             return try ImageOpener(imageName: name, platform: platform).open(path: path)
         }
