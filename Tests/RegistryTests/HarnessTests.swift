@@ -373,18 +373,10 @@ private func curl(_ arguments: [String]) async throws -> CommandResult {
     try await CommandRunner.run(try TestEnvironment.curl(), arguments, displayName: "curl", timeout: .seconds(30))
 }
 
-/// A GET over plain HTTP with URLSession; header names lowercased.
+/// A GET over plain HTTP; header names lowercased.
 private func httpGet(_ url: URL, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: Data) {
-    var request = URLRequest(url: url)
-    request.timeoutInterval = 10
-    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-    let (data, response) = try await URLSession.shared.data(for: request)
-    let http = try #require(response as? HTTPURLResponse)
-    var fields: [String: String] = [:]
-    for (name, value) in http.allHeaderFields {
-        if let name = name as? String { fields[name.lowercased()] = "\(value)" }
-    }
-    return (http.statusCode, fields, data)
+    let answer = try await PlainHTTP.get(url, headers: headers)
+    return (answer.status, answer.headers, answer.body)
 }
 
 private struct TokenAnswer {
@@ -392,8 +384,7 @@ private struct TokenAnswer {
     let json: [String: Any]
 }
 
-/// `GET realm?service=…&scope=…`, the Docker token flow. (curl, not URLSession: on Linux,
-/// URLSession never completes a request answered 401 with `WWW-Authenticate: Basic`.)
+/// `GET realm?service=…&scope=…`, the Docker token flow, with curl (as a client other than moat's).
 private func fetchToken(_ server: TokenServer, scope: String?, credentials: BasicCredentials?) async throws -> TokenAnswer {
     var arguments = ["-s", "-w", "\n%{http_code}", "--get", "--data-urlencode", "service=\(server.service)"]
     if let scope { arguments += ["--data-urlencode", "scope=\(scope)"] }

@@ -34,11 +34,13 @@ public final class FaultProxy: Sendable {
     private let main: LoopbackHTTPListener
     private let redirectTarget: LoopbackHTTPListener
     private let state: LockedState<FaultProxyState>
+    private let client: UpstreamClient
 
     private init(
         upstream: URL, baseURL: URL, redirectHost: String,
-        main: LoopbackHTTPListener, redirectTarget: LoopbackHTTPListener, state: LockedState<FaultProxyState>
+        main: LoopbackHTTPListener, redirectTarget: LoopbackHTTPListener, state: LockedState<FaultProxyState>, client: UpstreamClient
     ) {
+        self.client = client
         self.upstream = upstream
         self.port = main.port
         self.baseURL = baseURL
@@ -64,7 +66,13 @@ public final class FaultProxy: Sendable {
         let targetResponder = FaultProxyResponder(
             role: .redirectTarget, upstream: upstream, client: client, state: state, requiredCredentials: nil
         )
-        let redirectTarget = try await LoopbackHTTPListener.start(targetResponder, address: redirectAddress, name: "fault-proxy-redirect-target")
+        let redirectTarget: LoopbackHTTPListener
+        do {
+            redirectTarget = try await LoopbackHTTPListener.start(targetResponder, address: redirectAddress, name: "fault-proxy-redirect-target")
+        } catch {
+            await client.shutdown()
+            throw error
+        }
         let redirectHost = "\(redirectAddress == "127.0.0.1" ? "localhost" : redirectAddress):\(redirectTarget.port)"
         let mainResponder = FaultProxyResponder(
             role: .proxy(redirectBase: "http://\(redirectHost)"), upstream: upstream, client: client, state: state,
@@ -75,16 +83,18 @@ public final class FaultProxy: Sendable {
             main = try await LoopbackHTTPListener.start(mainResponder, name: "fault-proxy")
         } catch {
             await redirectTarget.stop()
+            await client.shutdown()
             throw error
         }
         guard let baseURL = URL(string: "http://127.0.0.1:\(main.port)") else {
             await main.stop()
             await redirectTarget.stop()
+            await client.shutdown()
             throw RegistryHarnessError(.network, "cannot form the proxy URL")
         }
         state.withLock { $0.proxyBase = baseURL.absoluteString }
         return FaultProxy(
-            upstream: upstream, baseURL: baseURL, redirectHost: redirectHost, main: main, redirectTarget: redirectTarget, state: state
+            upstream: upstream, baseURL: baseURL, redirectHost: redirectHost, main: main, redirectTarget: redirectTarget, state: state, client: client
         )
     }
 
@@ -122,6 +132,7 @@ public final class FaultProxy: Sendable {
     public func stop() async {
         await main.stop()
         await redirectTarget.stop()
+        await client.shutdown()
     }
 }
 

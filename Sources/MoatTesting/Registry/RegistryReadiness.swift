@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Waits until a freshly started registry serves `GET /v2/`.
 ///
@@ -46,8 +43,7 @@ enum RegistryReadiness {
 
     /// The status of `GET /v2/`, or nil when the request failed.
     ///
-    /// HTTPS goes through curl: URLSession on Linux can only trust extra CAs process-wide
-    /// (`URLSessionCertificateAuthorityInfoFile`), and each registry has its own CA.
+    /// HTTPS goes through curl, which takes each registry's own CA per call.
     static func probe(port: Int, caFile: String?) async throws -> Int? {
         if let caFile {
             let result = try await CommandRunner.run(
@@ -58,9 +54,6 @@ enum RegistryReadiness {
             return Int(String(decoding: result.standardOutput, as: UTF8.self))
         }
         guard let url = URL(string: "http://127.0.0.1:\(port)/v2/") else { return nil }
-        var request = URLRequest(url: url)
-        request.timeoutInterval = 5
-        let response = try? await URLSession.shared.data(for: request).1
-        return (response as? HTTPURLResponse)?.statusCode
+        return try? await PlainHTTP.get(url, timeout: .seconds(5)).status
     }
 }

@@ -20,7 +20,7 @@ extension TestEnvironment {
         try requireTool("skopeo", package: "skopeo")
     }
 
-    /// `curl`, used to probe TLS listeners (URLSession on Linux cannot trust a per-server CA).
+    /// `curl`, used to probe TLS listeners (it takes a per-server CA per call).
     public static func curl() throws -> String {
         try requireTool("curl", package: "curl")
     }

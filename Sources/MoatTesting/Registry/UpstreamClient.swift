@@ -1,13 +1,13 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// The ``FaultProxy``'s HTTP client for its (plain HTTP) upstream registry.
 ///
-/// URLSession, because MoatTesting has no other HTTP client; bodies are buffered whole, which is
-/// fine for test images. Redirects are passed through to the proxy's client, not followed, and
-/// nothing is cached or stored.
+/// AsyncHTTPClient, as moat's own registry client: FoundationNetworking's URLSession on Linux has had requests whose
+/// completion never arrives, which would hang a test without a trace. Bodies are buffered whole, which is fine for test
+/// images. Redirects are passed through to the proxy's client, not followed, and nothing is cached or stored.
 final class UpstreamClient: Sendable {
     struct Answer: Sendable {
         let status: Int
@@ -15,49 +15,39 @@ final class UpstreamClient: Sendable {
         let body: Data
     }
 
-    private let session: URLSession
+    private let client: HTTPClient
 
     init() {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        configuration.timeoutIntervalForRequest = 60
-        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        // A dead upstream is a 502 at once (what the tests check), not connection retries until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     func send(method: String, url: URL, headers: [(name: String, value: String)], body: Data) async throws -> Answer {
-        var request = URLRequest(url: url)
-        request.httpMethod = method
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
         for header in headers {
-            request.addValue(header.value, forHTTPHeaderField: header.name)
+            request.headers.add(name: header.name, value: header.value)
         }
         if !body.isEmpty {
-            request.httpBody = body
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let (data, response) = try await session.data(for: request)
-        guard let http = response as? HTTPURLResponse else {
-            throw RegistryHarnessError(.network, "upstream \(url) did not answer over HTTP")
-        }
-        let fields = http.allHeaderFields.compactMap { key, value -> (name: String, value: String)? in
-            guard let name = key as? String else { return nil }
-            return (name, "\(value)")
-        }
-        return Answer(status: http.statusCode, headers: fields, body: data)
+        let response = try await client.execute(request, timeout: .seconds(120))
+        let bytes = try await response.body.collect(upTo: 1 << 30)
+        return Answer(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                      body: Data(bytes.readableBytesView))
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
     }
 
     deinit {
-        session.invalidateAndCancel()
-    }
-}
-
-/// Hands 3xx answers back unchanged instead of following them.
-private final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
+        // A proxy a test never stopped: AsyncHTTPClient requires a shutdown before its client goes away (a second
+        // one after `shutdown()` just fails, ignored).
+        let client = self.client
+        Task { try? await client.shutdown() }
     }
 }
