@@ -41,7 +41,7 @@ public enum LoopbackSocket {
     }
 
     /// Whether something accepts TCP connections on `address:port` now.
-    static func isAccepting(_ address: String = "127.0.0.1", port: Int) -> Bool {
+    public static func isAccepting(_ address: String = "127.0.0.1", port: Int) -> Bool {
         guard let descriptor = try? openSocket() else { return false }
         defer { close(descriptor) }
         guard var socketAddress = try? makeAddress(address, port: port) else { return false }
