@@ -48,7 +48,14 @@ let package = Package(
         ),
         .target(
             name: "VulnDB",
-            dependencies: ["MoatSQLite", "Versioning", "Inventory", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "MoatSQLite", "Versioning", "Inventory", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                // `moat db update` downloads (HTTPDownloader).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(name: "VulnMatch", dependencies: ["Inventory", "VulnDB", "Versioning"], swiftSettings: strictSettings),

@@ -31,7 +31,7 @@ public struct DatabaseUpdater: Sendable {
     public var importOptions: ImportOptions
 
     public init(cache: CacheDirectory, configuration: UpdateConfiguration = UpdateConfiguration(),
-                downloader: any Downloader = URLSessionDownloader(), now: @escaping @Sendable () -> Date = { Date() },
+                downloader: any Downloader = HTTPDownloader(), now: @escaping @Sendable () -> Date = { Date() },
                 log: @escaping @Sendable (String) -> Void = { _ in }, importOptions: ImportOptions = ImportOptions()) {
         self.cache = cache
         self.configuration = configuration

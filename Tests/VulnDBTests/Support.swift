@@ -85,6 +85,10 @@ struct HTTPResponse: Sendable {
     var status: Int
     var headers: [String: String] = [:]
     var body = Data()
+    /// False: no Content-Length; the body ends when the connection closes.
+    var sendsContentLength = true
+    /// Pause this long after the first `after` bytes of the body (a stalled server).
+    var stall: (after: Int, seconds: TimeInterval)?
 }
 
 final class LocalHTTPServer: @unchecked Sendable {
@@ -173,19 +177,33 @@ final class LocalHTTPServer: @unchecked Sendable {
         let response = handler(request)
         let body = response.status == 304 ? Data() : response.body
         var head = "HTTP/1.1 \(response.status) \(response.status == 200 ? "OK" : "Status")\r\n"
-        head += "Content-Length: \(body.count)\r\nConnection: close\r\n"
+        if response.sendsContentLength { head += "Content-Length: \(body.count)\r\n" }
+        head += "Connection: close\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         var output = Data(head.utf8)
         output.append(body)
-        output.withUnsafeBytes { raw in
+        if let stall = response.stall {
+            let split = head.utf8.count + min(stall.after, body.count)
+            guard Self.sendAll(output.prefix(split), to: client) else { return }
+            Thread.sleep(forTimeInterval: stall.seconds)
+            _ = Self.sendAll(output.dropFirst(split), to: client)
+        } else {
+            _ = Self.sendAll(output, to: client)
+        }
+    }
+
+    /// False when the client has gone.
+    private static func sendAll(_ data: Data, to client: Int32) -> Bool {
+        data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                guard let base = raw.baseAddress else { return }
+                guard let base = raw.baseAddress else { return true }
                 let sent = send(client, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if sent <= 0 { return }
+                if sent <= 0 { return false }
                 offset += sent
             }
+            return true
         }
     }
 }
