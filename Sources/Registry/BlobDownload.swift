@@ -42,53 +42,44 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
     }
 
     /// Downloads into `buffer`, hashing (and caching) what it hands over, resuming after connection failures up to
-    /// the retry policy's attempts.
+    /// the retry policy's attempts. The body goes from the event loop straight to the buffer when the registry allows
+    /// (`streamDirect`); otherwise through `send`'s response, which authenticates and follows redirects.
     private static func produce(client: RegistryClient, repository: Repository, digest: Digest, retry: RetryPolicy,
                                 into buffer: ChunkBuffer) async {
-        let writer = client.cache.flatMap { try? CacheWriter(cache: $0, digest: digest) }
-        var hasher = DigestHasher()
-        var received: Int64 = 0
+        let tee = BlobTee(buffer: buffer, writer: client.cache.flatMap { try? CacheWriter(cache: $0, digest: digest) })
         var failures = 0
         while true {
             do {
-                let response = try await client.openBlob(repository, digest: digest, offset: received)
-                var skip: Int64 = 0
-                if received > 0 && response.status.code == 200 { skip = received }  // no Range support: drop what we have
-                for try await var chunk in response.body {
-                    if skip > 0 {
-                        let dropped = Int(min(Int64(chunk.readableBytes), skip))
-                        chunk.moveReaderIndex(forwardBy: dropped)
-                        skip -= Int64(dropped)
+                let direct = try await client.streamBlobDirect(repository, digest: digest, offset: tee.received, into: tee)
+                if direct == .declined {
+                    let response = try await client.openBlob(repository, digest: digest, offset: tee.received)
+                    tee.begin(status: response.status.code)
+                    for try await chunk in response.body {
+                        guard let handed = tee.take(chunk) else { continue }
+                        guard await buffer.push(handed) else { break }
                     }
-                    let count = chunk.readableBytes
-                    guard count > 0 else { continue }
-                    chunk.withUnsafeReadableBytes { bytes in
-                        if let writer { writer.append(bytes) } else { hasher.update(bytes) }
-                    }
-                    // The buffer itself is handed over: no copy between the network and the reader.
-                    guard await buffer.push(chunk) else {
-                        writer?.discard()
-                        return
-                    }
-                    received += Int64(count)
                 }
-                let actual = writer?.contentDigest ?? hasher.finalize()
+                if buffer.isClosed {
+                    tee.writer?.discard()
+                    return
+                }
+                let actual = tee.digest
                 if digest.algorithm == "sha256", actual != digest {
-                    writer?.discard()
+                    tee.writer?.discard()
                     buffer.finish(RegistryError(.digestMismatch, "blob \(digest) of \(repository) arrived with content hashing to \(actual); refusing it"))
                 } else {
-                    try? writer?.commit()
+                    try? tee.writer?.commit()
                     buffer.finish(nil)
                 }
                 return
             } catch {
                 failures += 1
                 let transient = (error as? RegistryError).map { $0.code == .unreachable } ?? true
-                if Task.isCancelled || buffer.isClosed { writer?.discard(); return }
+                if Task.isCancelled || buffer.isClosed { tee.writer?.discard(); return }
                 guard transient, failures < retry.attempts else {
                     let registryError = (error as? RegistryError)
-                        ?? RegistryError(.unreachable, "downloading blob \(digest) of \(repository) failed after \(received) bytes: \(error)")
-                    writer?.discard()
+                        ?? RegistryError(.unreachable, "downloading blob \(digest) of \(repository) failed after \(tee.received) bytes: \(error)")
+                    tee.writer?.discard()
                     buffer.finish(registryError)
                     return
                 }
@@ -148,7 +139,8 @@ final class ChunkBuffer: @unchecked Sendable {
     private var ended = false
     private var failure: (any Error)?
     private var closed = false
-    private var waitingProducer: CheckedContinuation<Void, Never>?
+    /// Called once the buffer has drained to half (see `dequeueLocked`).
+    private var waitingProducer: (@Sendable () -> Void)?
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -182,9 +174,25 @@ final class ChunkBuffer: @unchecked Sendable {
             switch append(chunk) {
             case .appended: return true
             case .closed: return false
-            case .full: await withCheckedContinuation { waitForSpace($0) }
+            case .full: await withCheckedContinuation { continuation in whenRoom { continuation.resume() } }
             }
         }
+    }
+
+    /// Adds a chunk even past the capacity (an event loop cannot wait); `room` runs once the buffer has room again,
+    /// at once if it has. False once the reader has gone.
+    func append(_ chunk: ByteBuffer, room: @escaping @Sendable () -> Void) -> Bool {
+        condition.lock()
+        if closed {
+            condition.unlock()
+            return false
+        }
+        chunks.append(chunk)
+        bytes += chunk.readableBytes
+        condition.signal()
+        condition.unlock()
+        whenRoom(room)
+        return true
     }
 
     private func append(_ chunk: ByteBuffer) -> PushOutcome {
@@ -198,13 +206,13 @@ final class ChunkBuffer: @unchecked Sendable {
         return .appended
     }
 
-    private func waitForSpace(_ continuation: CheckedContinuation<Void, Never>) {
+    private func whenRoom(_ room: @escaping @Sendable () -> Void) {
         condition.lock()
         if bytes < capacity || closed {
             condition.unlock()
-            continuation.resume()
+            room()
         } else {
-            waitingProducer = continuation
+            waitingProducer = room
             condition.unlock()
         }
     }
@@ -225,7 +233,7 @@ final class ChunkBuffer: @unchecked Sendable {
         if head < chunks.count {
             let (chunk, producer) = dequeueLocked()
             condition.unlock()
-            producer?.resume()
+            producer?()
             return chunk
         }
         let failure = self.failure
@@ -243,7 +251,7 @@ final class ChunkBuffer: @unchecked Sendable {
         }
         let (chunk, producer) = dequeueLocked()
         condition.unlock()
-        producer?.resume()
+        producer?()
         return chunk
     }
 
@@ -251,7 +259,7 @@ final class ChunkBuffer: @unchecked Sendable {
     /// caller once the lock is released. A full buffer wakes its producer only once it has drained to half: waking
     /// it for every chunk taken would cost two thread hand-offs per network chunk for as long as the reader is the
     /// slower side, which is most of a pull.
-    private func dequeueLocked() -> (ByteBuffer, CheckedContinuation<Void, Never>?) {
+    private func dequeueLocked() -> (ByteBuffer, (@Sendable () -> Void)?) {
         let chunk = chunks[head]
         head += 1
         bytes -= chunk.readableBytes
@@ -270,6 +278,58 @@ final class ChunkBuffer: @unchecked Sendable {
         waitingProducer = nil
         condition.broadcast()
         condition.unlock()
-        producer?.resume()
+        producer?()
+    }
+}
+
+/// What a download does with each chunk before the reader gets it, whichever path brought it: drop what a resumed
+/// request repeats, hash it (writing it into the cache, which hashes), count it.
+final class BlobTee: DirectSink, @unchecked Sendable {
+    // @unchecked: used by one party at a time: the download task, or the event loop while a direct request runs
+    // (the task awaits that request before reading `received` or the digest).
+    let buffer: ChunkBuffer
+    let writer: CacheWriter?
+    private var hasher = DigestHasher()
+    private(set) var received: Int64 = 0
+    private var skip: Int64 = 0
+
+    init(buffer: ChunkBuffer, writer: CacheWriter?) {
+        self.buffer = buffer
+        self.writer = writer
+    }
+
+    /// A resumed request answered 200 (no `Range` support) repeats what was received: it is skipped.
+    func begin(status: UInt) {
+        skip = received > 0 && status == 200 ? received : 0
+    }
+
+    /// The chunk to hand to the reader, hashed and cached; nil when it held only skipped bytes.
+    func take(_ chunk: ByteBuffer) -> ByteBuffer? {
+        var chunk = chunk
+        if skip > 0 {
+            let dropped = Int(min(Int64(chunk.readableBytes), skip))
+            chunk.moveReaderIndex(forwardBy: dropped)
+            skip -= Int64(dropped)
+        }
+        let count = chunk.readableBytes
+        guard count > 0 else { return nil }
+        chunk.withUnsafeReadableBytes { bytes in
+            if let writer { writer.append(bytes) } else { hasher.update(bytes) }
+        }
+        received += Int64(count)
+        return chunk
+    }
+
+    var digest: Digest { writer?.contentDigest ?? hasher.finalize() }
+
+    func receive(_ chunk: ByteBuffer, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        guard let handed = take(chunk) else { return eventLoop.makeSucceededVoidFuture() }
+        let promise = eventLoop.makePromise(of: Void.self)
+        guard buffer.append(handed, room: { promise.succeed(()) }) else {
+            // The reader has gone: stop the request.
+            promise.fail(CancellationError())
+            return promise.futureResult
+        }
+        return promise.futureResult
     }
 }

@@ -120,6 +120,14 @@ public final class RegistryClient: Sendable {
         return body
     }
 
+    /// Streams a blob from `offset` straight from the event loop into `sink` when the registry allows
+    /// (see `RegistryTransport.streamDirect`).
+    func streamBlobDirect(_ repository: Repository, digest: Digest, offset: Int64, into sink: any DirectSink) async throws -> DirectStream {
+        var request = RegistryRequest(.GET, blobPath(repository, digest), scope: pullScope(repository), accepted: [200, 206])
+        if offset > 0 { request.headers = [("Range", "bytes=\(offset)-")] }
+        return try await transport.streamDirect(request, host: repository.apiHost, into: sink)
+    }
+
     /// Starts a `GET` of a blob from `offset` (a `Range` request when resuming); the caller streams the body.
     func openBlob(_ repository: Repository, digest: Digest, offset: Int64) async throws -> HTTPClientResponse {
         var request = RegistryRequest(.GET, blobPath(repository, digest), scope: pullScope(repository), accepted: [200, 206])

@@ -73,6 +73,7 @@ public struct RegistryImageSource: Sendable {
                      prefetchLayers: Int = ProcessInfo.processInfo.activeProcessorCount) async throws -> Image {
         let repository = Repository(registry: reference.domain, path: reference.path)
         let top: FetchedManifest
+        var tagHint: (name: String, digest: Digest)?
         if let pinned = reference.digest {
             top = try await client.fetchManifest(repository, reference: pinned)
         } else {
@@ -84,7 +85,7 @@ public struct RegistryImageSource: Sendable {
             } else {
                 top = try await client.fetchManifest(repository, reference: tag)
             }
-            client.cache?.rememberTag(hint, digest: top.digest)
+            tagHint = (hint, top.digest)
         }
         var manifest = top
         var metadata: [String: Data] = [blobPath(manifest.digest): manifest.data]
@@ -100,13 +101,17 @@ public struct RegistryImageSource: Sendable {
             metadata[blobPath(manifest.digest)] = manifest.data
         }
         let imageManifest = try decode(Manifest.self, manifest.data, what: "manifest \(manifest.digest) of \(repository)")
+        // The config, the largest layers and the tag hint all at once: the analysis waits for the config and then
+        // for the first layer bytes, so neither request may wait for the other or for a file write.
+        async let fetchedConfig = client.fetchBlob(repository, digest: imageManifest.config.digest, limit: 16 << 20)
         let prefetched = PrefetchedDownloads()
         let uncached = imageManifest.layers.filter { !(client.cache?.contains($0.digest) ?? false) }
         for descriptor in uncached.sorted(by: { $0.size > $1.size }).prefix(max(0, prefetchLayers)) {
             prefetched.add(blobPath(descriptor.digest), BlobDownload(client: client, repository: repository, digest: descriptor.digest,
                                                                     expectedSize: descriptor.size))
         }
-        let configData = try await client.fetchBlob(repository, digest: imageManifest.config.digest, limit: 16 << 20)
+        if let tagHint { client.cache?.rememberTag(tagHint.name, digest: tagHint.digest) }
+        let configData = try await fetchedConfig
         metadata[blobPath(imageManifest.config.digest)] = configData
         let config = try decode(ImageConfig.self, configData, what: "config \(imageManifest.config.digest) of \(repository)")
         if let platform, chosenPlatform == nil, let actual = config.platform, !platform.accepts(actual) {

@@ -36,7 +36,9 @@ final class RegistryTransport: Sendable {
     let client: HTTPClient
     let configuration: RegistryConfiguration
     let authenticator: RegistryAuthenticator
-    private let schemes = SchemeMemory()
+    let schemes = SchemeMemory()
+    /// Hosts whose blob requests were redirected (to a CDN): their blobs skip the direct path (`streamDirect`).
+    let redirectingHosts = HostSet()
 
     init(configuration: RegistryConfiguration) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -58,7 +60,7 @@ final class RegistryTransport: Sendable {
         // moat retries itself (with back-off and clear errors); the pool's own retries would hide a refused TLS
         // handshake until the connect timeout.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        self.client = HTTPClient(eventLoopGroupProvider: .shared(RegistryEventLoop.group), configuration: clientConfiguration)
         self.configuration = configuration
         self.authenticator = RegistryAuthenticator(credentials: configuration.credentials)
     }
@@ -165,6 +167,8 @@ final class RegistryTransport: Sendable {
     static var unverifiedTLS: TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .none
+        // Nothing is verified, so the system's trust store need not be loaded.
+        tls.trustRoots = .certificates([])
         return tls
     }
 
@@ -254,7 +258,7 @@ final class RegistryTransport: Sendable {
 }
 
 /// Which scheme each host answered on (insecure registries may be plain HTTP).
-private actor SchemeMemory {
+actor SchemeMemory {
     private var schemes: [String: String] = [:]
 
     func scheme(for host: String) -> String? {

@@ -54,6 +54,38 @@ import Testing
         #expect(buffer.bufferedBytes == 5 << 10, "at half the producer was woken and added its chunk")
     }
 
+    /// The event loop's producer cannot wait: its chunk is taken past the capacity, and the read after it is held
+    /// back (the `room` callback) until the reader has drained to half.
+    @Test func anEventLoopProducerIsHeldBackUntilHalf() throws {
+        let buffer = ChunkBuffer(capacity: 4 << 10)
+        let calls = CallCounter()
+        let room: @Sendable () -> Void = { calls.add() }
+        for _ in 0..<3 {
+            let taken = buffer.append(ByteBuffer(bytes: [UInt8](repeating: 0, count: 1 << 10)), room: room)
+            #expect(taken)
+        }
+        #expect(calls.count == 3, "below the capacity the next read may go ahead at once")
+        let crossing = buffer.append(ByteBuffer(bytes: [UInt8](repeating: 0, count: 2 << 10)), room: room)
+        #expect(crossing)
+        #expect(buffer.bufferedBytes == 5 << 10, "the chunk that crosses the capacity is kept, not dropped")
+        #expect(calls.count == 3, "past the capacity the next read waits")
+        _ = try buffer.pop()
+        _ = try buffer.pop()
+        #expect(calls.count == 3, "3 KiB left of 4: not yet at half")
+        _ = try buffer.pop()
+        #expect(calls.count == 4, "at half the read may go on")
+        buffer.close()
+        let afterClose = buffer.append(ByteBuffer(bytes: [1]), room: room)
+        #expect(!afterClose, "a closed buffer refuses chunks")
+    }
+
+    final class CallCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func add() { lock.withLock { value += 1 } }
+        var count: Int { lock.withLock { value } }
+    }
+
     @Test func closingWakesAParkedProducer() async {
         let buffer = ChunkBuffer(capacity: 1 << 10)
         #expect(await buffer.push(ByteBuffer(bytes: [UInt8](repeating: 1, count: 1 << 10))))

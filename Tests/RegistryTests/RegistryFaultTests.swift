@@ -148,6 +148,10 @@ import Testing
             await first.shutdown()
             #expect(!scans.isEmpty)
             #expect(manifestRequests() == ["GET tag"], "a first pull needs no HEAD: \(manifestRequests())")
+            for digest in image.layers.compactMap(\.digest) {
+                let gets = proxy.requests.filter { $0.method == "GET" && $0.path.hasSuffix("/blobs/\(digest)") }
+                #expect(gets.count == 1, "each layer is one GET, streamed from the event loop (no second try): \(gets.count)")
+            }
 
             proxy.clearRequests()
             let second = try client()
