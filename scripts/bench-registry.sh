@@ -13,8 +13,10 @@
 #   cold     moat image 127.0.0.1:PORT/bench/IMG:1 --insecure-registry ... with an empty cache dir
 #   warm     the same again with the cache the cold run filled
 #
-# Usage: scripts/bench-registry.sh [--runs N] [--images "minbase large"]
+# Usage: scripts/bench-registry.sh [--runs N] [--images "minbase large"] [--baseline OTHER_MOAT]
 #   MOAT (default .build/release/moat, built when missing), MOAT_TEST_IMAGES (default .build-images)
+#   --baseline: also times OTHER_MOAT's cold pull in every round (an A/B of two builds on the same
+#   drifting machine) and prints its ratio to the layout beside moat's.
 
 set -euo pipefail
 
@@ -28,10 +30,12 @@ die() { printf 'bench-registry: error: %s\n' "$*" >&2; exit 1; }
 
 RUNS=3
 IMAGES="minbase large"
+BASELINE=
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=${2:?}; shift ;;
         --images) IMAGES=${2:?}; shift ;;
+        --baseline) BASELINE=${2:?}; shift ;;
         -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument: $1" ;;
     esac
@@ -119,9 +123,18 @@ for image in $IMAGES; do
             --scanners footprint --format json
         run_once "$WORK/$image.warm.runs" env MOAT_CACHE_DIR="$WORK/cache" "$MOAT" image "$ref" --insecure-registry "127.0.0.1:$PORT" \
             --scanners footprint --format json
+        if [ -n "$BASELINE" ]; then
+            rm -rf "$WORK/cache"
+            run_once "$WORK/$image.baseline.runs" env MOAT_CACHE_DIR="$WORK/cache" "$BASELINE" image "$ref" \
+                --insecure-registry "127.0.0.1:$PORT" --scanners footprint --format json
+        fi
     done
     ratio=$(awk -v cold="$(median_seconds "$WORK/$image.cold.runs")" -v layout="$(median_seconds "$WORK/$image.layout.runs")" \
         'BEGIN { printf "%+.0f%%", (cold / layout - 1) * 100 }')
     printf '| %s | %s | %s | %s | %s |\n' "$image" "$(summary "$WORK/$image.layout.runs")" "$(summary "$WORK/$image.cold.runs")" \
         "$(summary "$WORK/$image.warm.runs")" "$ratio"
+    if [ -n "$BASELINE" ]; then
+        awk -v cold="$(median_seconds "$WORK/$image.baseline.runs")" -v layout="$(median_seconds "$WORK/$image.layout.runs")" \
+            -v image="$image" 'BEGIN { printf "baseline %s: cold pull %.3f s, %+.0f%% over the layout\n", image, cold, (cold / layout - 1) * 100 }' >&2
+    fi
 done
