@@ -78,7 +78,12 @@ public struct HTTPDownloader: Downloader {
     /// response head, between body reads), not a multi-gigabyte transfer on a slow line.
     static let shortestTransferLimit: TimeInterval = 3600
 
-    public init() {}
+    /// Where the proxy settings come from (the process environment unless a test gives another).
+    public var proxies: ProxyEnvironment
+
+    public init(proxies: ProxyEnvironment = ProxyEnvironment()) {
+        self.proxies = proxies
+    }
 
     public func fetch(_ request: DownloadRequest, to destination: URL) async throws -> DownloadResult {
         if request.url.isFileURL { return try fetchFile(request, to: destination) }
@@ -130,6 +135,11 @@ public struct HTTPDownloader: Downloader {
         configuration.httpVersion = .http1Only
         // A refused connection fails at once instead of being retried until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        do {
+            configuration.proxy = try proxies.proxy(for: request.url)
+        } catch {
+            throw DownloadError(url: redacted, reason: "\(error)")
+        }
 
         do {
             return try await HTTPClient.withHTTPClient(configuration: configuration) { client in

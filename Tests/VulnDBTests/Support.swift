@@ -153,23 +153,13 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 
     private func serve(_ client: Int32) {
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        var data = Data()
-        while !data.contains("\r\n\r\n".data(using: .utf8) ?? Data()) && data.count < 65536 {
-            let count = recv(client, &buffer, buffer.count, 0)
-            if count <= 0 { return }
-            data.append(contentsOf: buffer[0..<count])
+        guard var request = readHead(client) else { return }
+        if request.method == "CONNECT" {
+            // Acting as a proxy: the tunnel "opens" here and the request that comes through it is served as well.
+            lock.withLock { received.append(request) }
+            guard Self.sendAll(Data("HTTP/1.1 200 Connection established\r\n\r\n".utf8), to: client), let tunnelled = readHead(client) else { return }
+            request = tunnelled
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let lines = text.components(separatedBy: "\r\n")
-        let requestLine = (lines.first ?? "").split(separator: " ")
-        guard requestLine.count >= 2 else { return }
-        var headers: [String: String] = [:]
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        let request = HTTPRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
         let handler = lock.withLock {
             received.append(request)
             return self.handler
@@ -191,6 +181,27 @@ final class LocalHTTPServer: @unchecked Sendable {
         } else {
             _ = Self.sendAll(output, to: client)
         }
+    }
+
+    /// The next request head from the client (a GET has no body to skip).
+    private func readHead(_ client: Int32) -> HTTPRequest? {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var data = Data()
+        while !data.contains("\r\n\r\n".data(using: .utf8) ?? Data()) && data.count < 65536 {
+            let count = recv(client, &buffer, buffer.count, 0)
+            if count <= 0 { return nil }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.components(separatedBy: "\r\n")
+        let requestLine = (lines.first ?? "").split(separator: " ")
+        guard requestLine.count >= 2 else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return HTTPRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
     }
 
     /// False when the client has gone.
