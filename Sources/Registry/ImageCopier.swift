@@ -87,12 +87,14 @@ public struct ImageCopier: Sendable {
             let store = image.store, path = layer.blobPath
             return UploadSource(size: descriptor.size) { try store.open(path) }
         }
-        let downloaded = DownloadedFile()
+        let client = registryStore.client
         return UploadSource(size: descriptor.size, prepare: {
-            downloaded.set(try await registryStore.client.downloadToCache(registryStore.repository, descriptor: descriptor))
+            _ = try await client.downloadToCache(registryStore.repository, descriptor: descriptor)
         }, open: {
-            guard let file = downloaded.path else { throw ImageError(.notFound, "\(image.source): \(layer.blobPath) was not downloaded") }
-            return try SharedFile(path: file).stream()
+            guard let cache = client.cache, cache.contains(descriptor.digest) else {
+                throw ImageError(.notFound, "\(image.source): \(layer.blobPath) was not downloaded")
+            }
+            return try SharedFile(path: cache.path(for: descriptor.digest)).stream()
         })
     }
 
@@ -161,14 +163,4 @@ public struct ImageCopier: Sendable {
         }
         return (layer.digest ?? hasher.finalize(), total, CompressionKind.sniff(Data(magic)))
     }
-}
-
-/// Where a layer was downloaded to, set by an upload's `prepare` and read by its `open`.
-private final class DownloadedFile: @unchecked Sendable {
-    // @unchecked: `stored` is only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: String?
-
-    var path: String? { lock.withLock { stored } }
-    func set(_ path: String) { lock.withLock { stored = path } }
 }

@@ -27,8 +27,8 @@ extension RegistryTransport {
     /// Anything else comes back `.declined` before a byte reaches the sink, and the caller uses `send`, which
     /// authenticates, follows redirects and retries.
     func streamDirect(_ request: RegistryRequest, host: String, into sink: any DirectSink) async throws -> DirectStream {
-        guard redirectingHosts.contains(host) == false else { return .declined }
-        guard let scheme = await schemes.scheme(for: host) ?? (configuration.isInsecure(host) ? nil : "https") else {
+        let insecure = configuration.isInsecure(host)
+        guard await !hosts.redirectsBlobs(host), let scheme = await hosts.scheme(for: host) ?? (insecure ? nil : "https") else {
             return .declined
         }
         var headers = HTTPHeaders()
@@ -41,7 +41,7 @@ extension RegistryTransport {
         let http: HTTPClient.Request
         do {
             http = try HTTPClient.Request(url: url, method: request.method, headers: headers,
-                                          tlsConfiguration: configuration.isInsecure(host) ? Self.unverifiedTLS : nil)
+                                          tlsConfiguration: insecure ? Self.unverifiedTLS : nil)
         } catch {
             return .declined
         }
@@ -51,7 +51,7 @@ extension RegistryTransport {
             _ = try await client.execute(request: http, delegate: delegate, eventLoop: .indifferent).futureResult.get()
             return .streamed
         } catch let declined as DirectDelegate.Declined {
-            if (300...399).contains(declined.status) { redirectingHosts.insert(host) }
+            if (300...399).contains(declined.status) { await hosts.rememberBlobRedirect(host) }
             return .declined
         } catch {
             throw Self.transportError(error, url: url, host: host)
@@ -89,14 +89,4 @@ private final class DirectDelegate: HTTPClientResponseDelegate, @unchecked Senda
     }
 
     func didFinishRequest(task: HTTPClient.Task<Void>) throws {}
-}
-
-/// A set of host names shared between tasks.
-final class HostSet: @unchecked Sendable {
-    // @unchecked: `hosts` is guarded by `lock`.
-    private let lock = NSLock()
-    private var hosts: Set<String> = []
-
-    func contains(_ host: String) -> Bool { lock.withLock { hosts.contains(host) } }
-    func insert(_ host: String) { lock.withLock { _ = hosts.insert(host) } }
 }

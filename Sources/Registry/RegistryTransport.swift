@@ -36,9 +36,7 @@ final class RegistryTransport: Sendable {
     let client: HTTPClient
     let configuration: RegistryConfiguration
     let authenticator: RegistryAuthenticator
-    let schemes = SchemeMemory()
-    /// Hosts whose blob requests were redirected (to a CDN): their blobs skip the direct path (`streamDirect`).
-    let redirectingHosts = HostSet()
+    let hosts = HostMemory()
 
     init(configuration: RegistryConfiguration) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -111,7 +109,7 @@ final class RegistryTransport: Sendable {
 
     /// One attempt: the request, then up to 5 redirects. `Authorization` goes only to the registry host itself.
     private func sendFollowingRedirects(_ request: RegistryRequest, host: String) async throws -> HTTPClientResponse {
-        let known = await schemes.scheme(for: host)
+        let known = await hosts.scheme(for: host)
         let scheme = known ?? "https"
         // An insecure registry may not speak TLS at all; a plain-HTTP server can leave a TLS handshake hanging, so the
         // first try gets a short deadline before falling back to http, as docker does.
@@ -140,11 +138,11 @@ final class RegistryTransport: Sendable {
                 let limit: TimeAmount = probing && sameOrigin && parsed.scheme == "https"
                     ? .seconds(3) : .seconds(configuration.readTimeout + configuration.connectTimeout)
                 response = try await client.execute(http, timeout: limit)
-                if probing && sameOrigin, let scheme = parsed.scheme { await schemes.remember(host: host, scheme: scheme) }
+                if probing && sameOrigin, let scheme = parsed.scheme { await hosts.remember(host: host, scheme: scheme) }
             } catch {
                 if parsed.scheme == "https", probing, sameOrigin {
                     // An insecure registry that speaks plain HTTP: remember and retry over http, as docker does.
-                    await schemes.remember(host: host, scheme: "http")
+                    await hosts.remember(host: host, scheme: "http")
                     url = "http" + url.dropFirst("https".count)
                     continue
                 }
@@ -257,9 +255,11 @@ final class RegistryTransport: Sendable {
     }
 }
 
-/// Which scheme each host answered on (insecure registries may be plain HTTP).
-actor SchemeMemory {
+/// What each host has shown: the scheme it answered on (insecure registries may be plain HTTP), and whether it
+/// redirects blob requests (to a CDN), in which case its blobs skip the direct path (`streamDirect`).
+actor HostMemory {
     private var schemes: [String: String] = [:]
+    private var redirectingBlobs: Set<String> = []
 
     func scheme(for host: String) -> String? {
         schemes[host]
@@ -267,5 +267,13 @@ actor SchemeMemory {
 
     func remember(host: String, scheme: String) {
         schemes[host] = scheme
+    }
+
+    func redirectsBlobs(_ host: String) -> Bool {
+        redirectingBlobs.contains(host)
+    }
+
+    func rememberBlobRedirect(_ host: String) {
+        redirectingBlobs.insert(host)
     }
 }

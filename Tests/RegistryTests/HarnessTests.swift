@@ -19,13 +19,13 @@ import FoundationNetworking
 
         let served = try await Skopeo().manifestDigest(registry.endpoint, repository: "harness/scratch", reference: "v1")
         #expect(served == image.manifestDigest)
-        let (status, headers, body) = try await httpGet(
+        let answer = try await PlainHTTP.get(
             registry.baseURL.appendingPathComponent("v2/harness/scratch/manifests/v1"),
             headers: ["Accept": "application/vnd.oci.image.manifest.v1+json"]
         )
-        #expect(status == 200)
-        #expect(headers["docker-content-digest"] == image.manifestDigest)
-        #expect(sha256(body) == image.manifestDigest)
+        #expect(answer.status == 200)
+        #expect(answer.headers["docker-content-digest"] == image.manifestDigest)
+        #expect(sha256(answer.body) == image.manifestDigest)
         #expect(FileManager.default.fileExists(atPath: registry.storageDirectory + "/docker/registry/v2/repositories/harness/scratch"))
 
         let directory = registry.directory.path
@@ -42,8 +42,7 @@ import FoundationNetworking
         #expect(Set(registries.map(\.port)).count == 3)
         #expect(Set(registries.map(\.directory)).count == 3)
         for registry in registries {
-            let (status, _, _) = try await httpGet(registry.baseURL.appendingPathComponent("v2/"))
-            #expect(status == 200)
+            #expect(try await PlainHTTP.get(registry.baseURL.appendingPathComponent("v2/")).status == 200)
             await registry.stop()
         }
     }
@@ -241,22 +240,22 @@ import FoundationNetworking
         let blob = proxy.baseURL.appendingPathComponent("v2/harness/scratch/blobs/\(image.layerDigest)")
 
         for _ in 0..<2 {
-            let (status, headers, _) = try await httpGet(blob)
-            #expect(status == 429)
-            #expect(headers["retry-after"] == "3")
+            let answer = try await PlainHTTP.get(blob)
+            #expect(answer.status == 429)
+            #expect(answer.headers["retry-after"] == "3")
         }
-        let (status, _, body) = try await httpGet(blob)
-        #expect(status == 200)
-        #expect(sha256(body) == image.layerDigest)
+        let answer = try await PlainHTTP.get(blob)
+        #expect(answer.status == 200)
+        #expect(sha256(answer.body) == image.layerDigest)
 
         let manifest = proxy.baseURL.appendingPathComponent("v2/harness/scratch/manifests/latest")
-        #expect(try await httpGet(manifest, headers: ["Accept": image.manifestMediaType]).status == 503)
-        #expect(try await httpGet(manifest, headers: ["Accept": image.manifestMediaType]).status == 200)
+        #expect(try await PlainHTTP.get(manifest, headers: ["Accept": image.manifestMediaType]).status == 503)
+        #expect(try await PlainHTTP.get(manifest, headers: ["Accept": image.manifestMediaType]).status == 200)
         #expect(proxy.requests.map(\.status) == [429, 429, 200, 503, 200])
         #expect(proxy.requests.filter { $0.fault != nil }.count == 3)
 
         registry.kill()
-        #expect(try await httpGet(manifest).status == 502, "a dead upstream shows as 502")
+        #expect(try await PlainHTTP.get(manifest).status == 502, "a dead upstream shows as 502")
         await proxy.stop()
         await registry.stop()
     }
@@ -286,14 +285,14 @@ import FoundationNetworking
         let proxy = try await FaultProxy.start(in: registry)
         try proxy.inject(FaultRule(.corruptBody, method: "GET", path: .manifests))
 
-        let (status, headers, body) = try await httpGet(
+        let answer = try await PlainHTTP.get(
             proxy.baseURL.appendingPathComponent("v2/harness/scratch/manifests/\(image.manifestDigest)"),
             headers: ["Accept": image.manifestMediaType]
         )
-        #expect(status == 200)
-        #expect(headers["docker-content-digest"] == image.manifestDigest)
-        #expect(sha256(body) != image.manifestDigest)
-        #expect((try? JSONSerialization.jsonObject(with: body)) != nil, "still valid JSON: only the digest gives it away")
+        #expect(answer.status == 200)
+        #expect(answer.headers["docker-content-digest"] == image.manifestDigest)
+        #expect(sha256(answer.body) != image.manifestDigest)
+        #expect((try? JSONSerialization.jsonObject(with: answer.body)) != nil, "still valid JSON: only the digest gives it away")
         await proxy.stop()
         await registry.stop()
     }
@@ -371,12 +370,6 @@ private func sha256(_ data: Data) -> String {
 
 private func curl(_ arguments: [String]) async throws -> CommandResult {
     try await CommandRunner.run(try TestEnvironment.curl(), arguments, displayName: "curl", timeout: .seconds(30))
-}
-
-/// A GET over plain HTTP; header names lowercased.
-private func httpGet(_ url: URL, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: Data) {
-    let answer = try await PlainHTTP.get(url, headers: headers)
-    return (answer.status, answer.headers, answer.body)
 }
 
 private struct TokenAnswer {

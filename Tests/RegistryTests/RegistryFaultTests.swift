@@ -2,7 +2,7 @@ import Foundation
 import MoatTesting
 import OCIImage
 import OCIModel
-import Registry
+@testable import Registry
 import RegistryCredentials
 import Testing
 
@@ -130,6 +130,41 @@ import Testing
         }
     }
 
+    /// A blob body goes straight from the event loop into the reader's buffer once a request has settled an insecure
+    /// host's scheme (before, the direct path is not tried); a host that redirects blobs is remembered and not tried
+    /// again, its blobs going through the redirect-following path.
+    @Test func blobsStreamFromTheEventLoopWhereTheRegistryServesThem() async throws {
+        try await withProxy { _, proxy, reference in
+            let client = try RegistryFixture.client(insecure: [proxy.host])
+            let parsed = try ImageReference(parsing: reference)
+            let repository = Repository(registry: parsed.domain, path: parsed.path)
+            func layerGets(_ digest: Digest) -> Int {
+                proxy.requests.filter { $0.method == "GET" && $0.path.hasSuffix("/blobs/\(digest)") }.count
+            }
+            func tee() -> BlobTee { BlobTee(buffer: ChunkBuffer(capacity: 64 << 20), writer: nil) }
+
+            let image = try await RegistryImageSource(client: client).open(parsed, platform: nil, prefetchLayers: 0)
+            let layer = try #require(image.layers.first)
+            let digest = try #require(layer.digest)
+            let unknown = try RegistryFixture.client(insecure: [proxy.host])
+            #expect(try await unknown.streamBlobDirect(repository, digest: digest, offset: 0, into: tee()) == .declined)
+            #expect(layerGets(digest) == 0, "a host whose scheme is not known yet is not tried")
+            await unknown.shutdown()
+
+            let streamed = tee()
+            #expect(try await client.streamBlobDirect(repository, digest: digest, offset: 0, into: streamed) == .streamed)
+            #expect(streamed.digest == digest)
+            #expect(streamed.received == layer.size)
+
+            try proxy.inject(FaultRule(.redirectToOtherHost, method: "GET", path: .blobs))
+            #expect(try await client.streamBlobDirect(repository, digest: digest, offset: 0, into: tee()) == .declined)
+            #expect(layerGets(digest) == 2)
+            #expect(try await client.streamBlobDirect(repository, digest: digest, offset: 0, into: tee()) == .declined)
+            #expect(layerGets(digest) == 2, "a host that redirects blobs is not tried directly again")
+            await client.shutdown()
+        }
+    }
+
     /// Round trips are what a small image's pull costs: a first pull of a tag fetches the manifest by tag at once, a
     /// second asks with HEAD whether the tag moved and reads the rest from the cache, a digest reference needs none.
     @Test func pullsSpendRoundTripsOnlyWhereTheyBuySomething() async throws {
@@ -150,7 +185,7 @@ import Testing
             #expect(manifestRequests() == ["GET tag"], "a first pull needs no HEAD: \(manifestRequests())")
             for digest in image.layers.compactMap(\.digest) {
                 let gets = proxy.requests.filter { $0.method == "GET" && $0.path.hasSuffix("/blobs/\(digest)") }
-                #expect(gets.count == 1, "each layer is one GET, streamed from the event loop (no second try): \(gets.count)")
+                #expect(gets.count == 1, "each layer is one GET (no direct try the registry declined): \(gets.count)")
             }
 
             proxy.clearRequests()
