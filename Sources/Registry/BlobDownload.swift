@@ -32,7 +32,8 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
         self.verifiesDigest = digest.algorithm == "sha256"
         let retry = client.transport.configuration.retry
         producer = Task {
-            await Self.produce(client: client, repository: repository, digest: digest, retry: retry, into: buffer)
+            await Self.produce(client: client, repository: repository, digest: digest, expectedSize: expectedSize, retry: retry,
+                               into: buffer)
         }
     }
 
@@ -44,9 +45,10 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
     /// Downloads into `buffer`, hashing (and caching) what it hands over, resuming after connection failures up to
     /// the retry policy's attempts. The body goes from the event loop straight to the buffer when the registry allows
     /// (`streamDirect`); otherwise through `send`'s response, which authenticates and follows redirects.
-    private static func produce(client: RegistryClient, repository: Repository, digest: Digest, retry: RetryPolicy,
-                                into buffer: ChunkBuffer) async {
-        let tee = BlobTee(buffer: buffer, writer: client.cache.flatMap { try? CacheWriter(cache: $0, digest: digest) })
+    private static func produce(client: RegistryClient, repository: Repository, digest: Digest, expectedSize: Int64?,
+                                retry: RetryPolicy, into buffer: ChunkBuffer) async {
+        let writer = client.cache.flatMap { try? CacheWriter(cache: $0, digest: digest, expectedSize: expectedSize) }
+        let tee = BlobTee(buffer: buffer, writer: writer)
         var failures = 0
         while true {
             do {
@@ -129,6 +131,11 @@ final class BlobDownload: ByteStream, @unchecked Sendable {
 }
 
 /// A bounded queue of byte chunks between an async producer and a blocking consumer.
+///
+/// Both sides are woken in batches, not per chunk: a parked producer once the buffer has drained to half, a reader
+/// that found it empty once `wakeBytes` have arrived (or the stream has ended). When the reader is the faster side
+/// the buffer runs empty, and waking it for every 64 KiB network chunk made it preempt the event loop on every chunk:
+/// hundreds of thread switches per layer, each paid on the reader's thread, the critical path of a pull.
 final class ChunkBuffer: @unchecked Sendable {
     // @unchecked: every field is guarded by `condition`.
     private let condition = NSCondition()
@@ -136,14 +143,18 @@ final class ChunkBuffer: @unchecked Sendable {
     private var head = 0
     private var bytes = 0
     private let capacity: Int
+    private let wakeBytes: Int
+    private var readerWaiting = false
     private var ended = false
     private var failure: (any Error)?
     private var closed = false
     /// Called once the buffer has drained to half (see `dequeueLocked`).
     private var waitingProducer: (@Sendable () -> Void)?
 
-    init(capacity: Int) {
+    /// `wakeBytes` defaults to 256 KiB (at most a quarter of the capacity, so a producer never parks below it).
+    init(capacity: Int, wakeBytes: Int? = nil) {
         self.capacity = capacity
+        self.wakeBytes = min(wakeBytes ?? (256 << 10), capacity / 4)
     }
 
     /// Bytes queued and not yet taken (for tests of the bound).
@@ -151,6 +162,13 @@ final class ChunkBuffer: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return bytes
+    }
+
+    /// Whether the reader is blocked in `pop` (for tests).
+    var readerIsWaiting: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return readerWaiting
     }
 
     /// Whether the producer is parked waiting for room (for tests).
@@ -189,7 +207,7 @@ final class ChunkBuffer: @unchecked Sendable {
         }
         chunks.append(chunk)
         bytes += chunk.readableBytes
-        condition.signal()
+        wakeReaderLocked()
         condition.unlock()
         whenRoom(room)
         return true
@@ -202,8 +220,12 @@ final class ChunkBuffer: @unchecked Sendable {
         guard bytes < capacity else { return .full }
         chunks.append(chunk)
         bytes += chunk.readableBytes
-        condition.signal()
+        wakeReaderLocked()
         return .appended
+    }
+
+    private func wakeReaderLocked() {
+        if readerWaiting && bytes >= wakeBytes { condition.signal() }
     }
 
     private func whenRoom(_ room: @escaping @Sendable () -> Void) {
@@ -226,10 +248,15 @@ final class ChunkBuffer: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The next chunk, blocking until one arrives; nil at the end.
+    /// The next chunk; when none is buffered, blocks until `wakeBytes` have arrived (or the stream has ended). Nil at
+    /// the end.
     func pop() throws -> ByteBuffer? {
         condition.lock()
-        while head >= chunks.count && !ended { condition.wait() }
+        if head >= chunks.count && !ended {
+            readerWaiting = true
+            while bytes < wakeBytes && !ended { condition.wait() }
+            readerWaiting = false
+        }
         if head < chunks.count {
             let (chunk, producer) = dequeueLocked()
             condition.unlock()

@@ -155,7 +155,7 @@ extension RegistryClient {
         var attempt = 0
         while true {
             attempt += 1
-            let writer = try CacheWriter(cache: cache, digest: descriptor.digest)
+            let writer = try CacheWriter(cache: cache, digest: descriptor.digest, expectedSize: descriptor.size)
             do {
                 let response = try await openBlob(repository, digest: descriptor.digest, offset: 0)
                 for try await chunk in response.body {

@@ -48,6 +48,43 @@ import Testing
         #expect(leftovers.isEmpty, "a failed write must not leave temporary files: \(leftovers)")
     }
 
+    /// Disk reserved for a download of stated size is given back on commit when less arrived (a descriptor may
+    /// overstate): the entry holds exactly its bytes, with no blocks allocated past its end.
+    @Test func diskReservedBeyondWhatArrivedIsReleased() throws {
+        let cache = try temporaryCache()
+        defer { cache.clean() }
+        let data = Data(repeating: 7, count: 100 << 10)
+        let digest = Digest.sha256(of: data)
+        let writer = try CacheWriter(cache: cache, digest: digest, expectedSize: 32 << 20)
+        let reservedBefore = try allocatedBytes(writer.temporaryPath)
+        data.withUnsafeBytes { writer.append($0) }
+        try writer.commit()
+        let path = cache.path(for: digest)
+        #expect(cache.data(for: digest, limit: 1 << 20) == data)
+        let allocated = try allocatedBytes(path)
+        #expect(allocated < 1 << 20, "\(allocated) bytes allocated for a 100 KiB entry (reserved before: \(reservedBefore))")
+    }
+
+    /// A stated size beyond the cache's limit reserves nothing (a hostile manifest must not take the disk); within it
+    /// the disk is reserved, where the filesystem can.
+    @Test func noReservationBeyondTheCacheLimit() throws {
+        let cache = try temporaryCache(limit: 1 << 20)
+        defer { cache.clean() }
+        let beyond = try CacheWriter(cache: cache, digest: Digest.sha256(of: Data("big".utf8)), expectedSize: 64 << 20)
+        defer { beyond.discard() }
+        let within = try CacheWriter(cache: cache, digest: Digest.sha256(of: Data("small".utf8)), expectedSize: 512 << 10)
+        defer { within.discard() }
+        let reserved = try allocatedBytes(within.temporaryPath)
+        guard reserved > 0 else { return }  // no fallocate on this filesystem: nothing is ever reserved
+        #expect(reserved >= 512 << 10)
+        #expect(try allocatedBytes(beyond.temporaryPath) < 1 << 20)
+    }
+
+    /// Disk allocated to the file (not its length).
+    func allocatedBytes(_ path: String) throws -> Int {
+        try URL(fileURLWithPath: path).resourceValues(forKeys: [.totalFileAllocatedSizeKey]).totalFileAllocatedSize ?? 0
+    }
+
     @Test func limitEvictsLeastRecentlyUsed() throws {
         var cache = try temporaryCache()
         defer { cache.clean() }

@@ -79,6 +79,45 @@ import Testing
         #expect(!afterClose, "a closed buffer refuses chunks")
     }
 
+    /// A reader waiting on an empty buffer is woken once `wakeBytes` have arrived, not by every chunk (each wake-up
+    /// made it preempt the event loop); the end of the stream wakes it with less.
+    @Test func aWaitingReaderWakesInBatches() async throws {
+        let buffer = ChunkBuffer(capacity: 64 << 10, wakeBytes: 16 << 10)
+        let first = try await startPop(buffer)
+        _ = buffer.append(ByteBuffer(bytes: [UInt8](repeating: 1, count: 1 << 10)), room: {})
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(first.value == nil && buffer.readerIsWaiting, "1 KiB of 16 must not wake the reader")
+        _ = buffer.append(ByteBuffer(bytes: [UInt8](repeating: 2, count: 15 << 10)), room: {})
+        #expect(try await first.wait() == 1 << 10, "at 16 KiB the reader takes the first chunk")
+
+        let last = try await startPop(buffer)
+        #expect(try await last.wait() == 15 << 10, "what is already buffered is taken without waiting")
+        let end = try await startPop(buffer)
+        _ = buffer.append(ByteBuffer(bytes: [3]), room: {})
+        buffer.finish(nil)
+        #expect(try await end.wait() == 1, "the end of the stream wakes the reader with less than 16 KiB")
+    }
+
+    /// What one `pop` on a thread of its own returned: the chunk's size, -1 at the end.
+    final class PoppedSize: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result: Int?
+        func set(_ size: Int) { lock.withLock { result = size } }
+        var value: Int? { lock.withLock { result } }
+        func wait() async throws -> Int? {
+            for _ in 0..<2000 where value == nil { try await Task.sleep(for: .milliseconds(5)) }
+            return value
+        }
+    }
+
+    /// Starts a blocking `pop` on a thread (never on the pool) and returns once it is waiting or has returned.
+    func startPop(_ buffer: ChunkBuffer) async throws -> PoppedSize {
+        let popped = PoppedSize()
+        Thread { popped.set((try? buffer.pop())?.readableBytes ?? -1) }.start()
+        for _ in 0..<2000 where popped.value == nil && !buffer.readerIsWaiting { try await Task.sleep(for: .milliseconds(1)) }
+        return popped
+    }
+
     final class CallCounter: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0

@@ -1,0 +1,97 @@
+import Foundation
+import NIOCore
+import NIOPosix
+@testable import Registry
+import Testing
+
+/// How an insecure registry's scheme is found: https first, as docker does, but without making a plain-HTTP registry
+/// wait for the failed handshake before it is asked.
+@Suite struct SchemeProbeTests {
+    /// The plain request is not held back by the TLS attempt: the server here holds a TLS handshake open, without a
+    /// word, until a plain request arrives, so asking in turn would send the plain request only once the client gave
+    /// up on TLS (its 3-second limit), while racing sends it at once. The answer comes over http, which is remembered
+    /// for the host.
+    @Test func plainHTTPIsAskedWithoutWaitingForTheTLSAttempt() async throws {
+        let log = ConnectionLog()
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TLSHolder(log: log)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let host = "127.0.0.1:\(server.localAddress?.port ?? 0)"
+        let client = try RegistryClient(configuration: RegistryConfiguration(insecureRegistries: [host]))
+        do {
+            try await client.ping(registry: host)
+            #expect(await client.transport.hosts.scheme(for: host) == "http")
+            let tlsOpened = try #require(log.time(of: .tlsOpened), "no TLS attempt was made")
+            let plainRequest = try #require(log.time(of: .plainRequest), "no plain request arrived")
+            // Racing, the two leave together; in turn, the plain one would follow at least 3 s later.
+            #expect(plainRequest < tlsOpened + .milliseconds(2500), "the plain request waited for the TLS attempt to fail")
+        } catch {
+            await client.shutdown()
+            try await server.close()
+            throw error
+        }
+        await client.shutdown()
+        try await server.close()
+    }
+
+    enum Event: Equatable, Sendable { case tlsOpened, plainRequest }
+
+    /// When the server saw each kind of connection first, and the TLS connections it holds open.
+    final class ConnectionLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var recorded: [(Event, ContinuousClock.Instant)] = []
+        private var held: [any Channel] = []
+        private var plainSeen = false
+        func time(of event: Event) -> ContinuousClock.Instant? { lock.withLock { recorded.first { $0.0 == event }?.1 } }
+        /// Keeps a TLS connection open until a plain request arrives; false if one already has.
+        func hold(_ channel: any Channel) -> Bool {
+            lock.withLock {
+                recorded.append((.tlsOpened, .now))
+                if !plainSeen { held.append(channel) }
+                return !plainSeen
+            }
+        }
+        /// Records the plain request and hands back the TLS connections held until then.
+        func plainArrived() -> [any Channel] {
+            lock.withLock {
+                recorded.append((.plainRequest, .now))
+                plainSeen = true
+                defer { held = [] }
+                return held
+            }
+        }
+    }
+
+    /// Answers plain HTTP at once; holds a TLS handshake (a first byte of 0x16) open, without a word, until a plain
+    /// request arrives or ten seconds pass, then drops it: a plain-HTTP registry that is slow to refuse TLS.
+    final class TLSHolder: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        private let log: ConnectionLog
+        private var answered = false
+
+        init(log: ConnectionLog) {
+            self.log = log
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let bytes = unwrapInboundIn(data)
+            guard !answered, let first = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) else { return }
+            answered = true
+            let channel = context.channel
+            if first == 0x16 {
+                guard log.hold(channel) else {
+                    channel.close(promise: nil)
+                    return
+                }
+                channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
+                return
+            }
+            for held in log.plainArrived() { held.close(promise: nil) }
+            let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer))).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}
