@@ -38,8 +38,7 @@ public struct BlobCache: Sendable {
     /// A small cached blob, verified; a corrupt entry is removed and reported as absent.
     public func data(for digest: Digest, limit: Int) -> Data? {
         let path = path(for: digest)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = (attributes[.size] as? NSNumber)?.intValue, size <= limit,
+        guard let file = Self.regularFile(path), file.size <= Int64(limit),
               let data = FileManager.default.contents(atPath: path) else { return nil }
         if digest.algorithm == "sha256", Digest.sha256(of: data) != digest {
             try? FileManager.default.removeItem(atPath: path)
@@ -107,10 +106,8 @@ public struct BlobCache: Sendable {
             guard let names = try? manager.contentsOfDirectory(atPath: folder) else { continue }
             for name in names {
                 let path = folder + "/" + name
-                guard let attributes = try? manager.attributesOfItem(atPath: path),
-                      attributes[.type] as? FileAttributeType == .typeRegular else { continue }
-                result.append(Entry(path: path, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
-                                    used: attributes[.modificationDate] as? Date ?? .distantPast))
+                guard let file = Self.regularFile(path) else { continue }
+                result.append(Entry(path: path, size: file.size, used: file.modified))
             }
         }
         return result
@@ -142,10 +139,20 @@ public struct BlobCache: Sendable {
 
     private func temporaryBytes() -> Int64 {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory) else { return 0 }
-        return names.reduce(0) { total, name in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: temporaryDirectory + "/" + name)
-            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
-        }
+        return names.reduce(0) { total, name in total + (Self.regularFile(temporaryDirectory + "/" + name)?.size ?? 0) }
+    }
+
+    /// Size and modification time of a regular file, from one `stat`: FileManager's attributes also look up the
+    /// owner's and group's names, reading /etc/passwd and /etc/group for every entry of the cache.
+    static func regularFile(_ path: String) -> (size: Int64, modified: Date)? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        #if canImport(Darwin)
+        let modified = info.st_mtimespec
+        #else
+        let modified = info.st_mtim
+        #endif
+        return (Int64(info.st_size), Date(timeIntervalSince1970: Double(modified.tv_sec) + Double(modified.tv_nsec) / 1e9))
     }
 }
 

@@ -183,8 +183,9 @@ final class RegistryTransport: Sendable {
     private func raceSchemes(_ secure: HTTPClientRequest, plainURL: String, authority: String) async throws
         -> (response: HTTPClientResponse, plain: Bool) {
         var plain = secure
+        // The TLS configuration stays: it is part of AsyncHTTPClient's connection-pool key, and every later request to
+        // this host carries it, so they reuse this connection.
         plain.url = plainURL
-        plain.tlsConfiguration = nil
         async let plainAttempt = client.execute(plain, timeout: .seconds(configuration.readTimeout + configuration.connectTimeout))
         do {
             // Returning cancels the plain attempt; its answer, if any, is dropped unread and its connection closed.

@@ -10,7 +10,7 @@ import Testing
     /// The plain request is not held back by the TLS attempt: the server here holds a TLS handshake open, without a
     /// word, until a plain request arrives, so asking in turn would send the plain request only once the client gave
     /// up on TLS (its 3-second limit), while racing sends it at once. The answer comes over http, which is remembered
-    /// for the host.
+    /// for the host, and the next request reuses the plain connection (a pull's config `GET` follows its manifest's).
     @Test func plainHTTPIsAskedWithoutWaitingForTheTLSAttempt() async throws {
         let log = ConnectionLog()
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -27,6 +27,9 @@ import Testing
             let plainRequest = try #require(log.time(of: .plainRequest), "no plain request arrived")
             // Racing, the two leave together; in turn, the plain one would follow at least 3 s later.
             #expect(plainRequest < tlsOpened + .milliseconds(2500), "the plain request waited for the TLS attempt to fail")
+            try await client.ping(registry: host)
+            #expect(log.plainRequests == 2)
+            #expect(log.plainConnections == 1, "the request after the race opened a connection of its own")
         } catch {
             await client.shutdown()
             try await server.close()
@@ -44,6 +47,11 @@ import Testing
         private var recorded: [(Event, ContinuousClock.Instant)] = []
         private var held: [any Channel] = []
         private var plainSeen = false
+        private var connections = 0
+        private var requests = 0
+        var plainConnections: Int { lock.withLock { connections } }
+        var plainRequests: Int { lock.withLock { requests } }
+        func plainConnectionOpened() { lock.withLock { connections += 1 } }
         func time(of event: Event) -> ContinuousClock.Instant? { lock.withLock { recorded.first { $0.0 == event }?.1 } }
         /// Keeps a TLS connection open until a plain request arrives; false if one already has.
         func hold(_ channel: any Channel) -> Bool {
@@ -56,7 +64,8 @@ import Testing
         /// Records the plain request and hands back the TLS connections held until then.
         func plainArrived() -> [any Channel] {
             lock.withLock {
-                recorded.append((.plainRequest, .now))
+                if !plainSeen { recorded.append((.plainRequest, .now)) }
+                requests += 1
                 plainSeen = true
                 defer { held = [] }
                 return held
@@ -64,13 +73,15 @@ import Testing
         }
     }
 
-    /// Answers plain HTTP at once; holds a TLS handshake (a first byte of 0x16) open, without a word, until a plain
-    /// request arrives or ten seconds pass, then drops it: a plain-HTTP registry that is slow to refuse TLS.
+    /// Answers each plain HTTP request at once, keeping the connection open; holds a TLS handshake (a first byte of
+    /// 0x16) open, without a word, until a plain request arrives or ten seconds pass, then drops it: a plain-HTTP
+    /// registry that is slow to refuse TLS. A request is assumed to arrive in one read (they are small).
     final class TLSHolder: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
         private let log: ConnectionLog
-        private var answered = false
+        private var kind: Kind?
+        enum Kind { case tls, plain }
 
         init(log: ConnectionLog) {
             self.log = log
@@ -78,10 +89,10 @@ import Testing
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let bytes = unwrapInboundIn(data)
-            guard !answered, let first = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) else { return }
-            answered = true
+            guard kind != .tls, let first = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) else { return }
             let channel = context.channel
-            if first == 0x16 {
+            if kind == nil, first == 0x16 {
+                kind = .tls
                 guard log.hold(channel) else {
                     channel.close(promise: nil)
                     return
@@ -89,9 +100,13 @@ import Testing
                 channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
                 return
             }
+            if kind == nil {
+                kind = .plain
+                log.plainConnectionOpened()
+            }
             for held in log.plainArrived() { held.close(promise: nil) }
-            let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer))).whenComplete { _ in channel.close(promise: nil) }
+            let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer)), promise: nil)
         }
     }
 }
