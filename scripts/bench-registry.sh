@@ -12,6 +12,8 @@
 #   layout   moat image --layout IMG.oci --scanners footprint --format json
 #   cold     moat image 127.0.0.1:PORT/bench/IMG:1 --insecure-registry ... with an empty cache dir
 #   warm     the same again with the cache the cold run filled
+# The ratio is the median, over the rounds, of each round's cold ÷ layout: a round's runs are seconds apart, so the
+# pairing cancels the drift of a shared machine's speed over minutes, which the ratio of the medians does not.
 #
 # Usage: scripts/bench-registry.sh [--runs N] [--images "minbase large"] [--baseline OTHER_MOAT]
 #   MOAT (default .build/release/moat, built when missing), MOAT_TEST_IMAGES (default .build-images)
@@ -106,7 +108,13 @@ summary() {
 
 median_seconds() { awk '{ print $1 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-printf '| Image | layout on disk | pull, empty cache | pull, warm cache | empty cache ÷ layout |\n|---|---|---|---|---|\n'
+# "+N%": the median over the rounds of (seconds in file $2 ÷ seconds in file $1 - 1), line i of each being round i.
+paired_ratio() {
+    paste -d ' ' "$1" "$2" | awk '{ print $4 / $1 }' | sort -n \
+        | awk '{ a[NR] = $1 } END { printf "%+.0f%%", (a[int((NR + 1) / 2)] - 1) * 100 }'
+}
+
+printf '| Image | layout on disk | pull, empty cache | pull, warm cache | empty cache ÷ layout, per round |\n|---|---|---|---|---|\n'
 for image in $IMAGES; do
     layout="$IMAGES_DIR/$image.oci"
     [ -d "$layout" ] || die "$layout is missing"
@@ -129,12 +137,11 @@ for image in $IMAGES; do
                 --insecure-registry "127.0.0.1:$PORT" --scanners footprint --format json
         fi
     done
-    ratio=$(awk -v cold="$(median_seconds "$WORK/$image.cold.runs")" -v layout="$(median_seconds "$WORK/$image.layout.runs")" \
-        'BEGIN { printf "%+.0f%%", (cold / layout - 1) * 100 }')
+    ratio=$(paired_ratio "$WORK/$image.layout.runs" "$WORK/$image.cold.runs")
     printf '| %s | %s | %s | %s | %s |\n' "$image" "$(summary "$WORK/$image.layout.runs")" "$(summary "$WORK/$image.cold.runs")" \
         "$(summary "$WORK/$image.warm.runs")" "$ratio"
     if [ -n "$BASELINE" ]; then
-        awk -v cold="$(median_seconds "$WORK/$image.baseline.runs")" -v layout="$(median_seconds "$WORK/$image.layout.runs")" \
-            -v image="$image" 'BEGIN { printf "baseline %s: cold pull %.3f s, %+.0f%% over the layout\n", image, cold, (cold / layout - 1) * 100 }' >&2
+        printf 'baseline %s: cold pull %s s, %s over the layout\n' "$image" "$(median_seconds "$WORK/$image.baseline.runs")" \
+            "$(paired_ratio "$WORK/$image.layout.runs" "$WORK/$image.baseline.runs")" >&2
     fi
 done
