@@ -46,10 +46,16 @@ let package = Package(
             dependencies: ["OCIModel", "LayerFS", "MoatSQLite", "CMoatInflate", "Versioning"],
             swiftSettings: strictSettings
         ),
+        // The proxy for a URL from http_proxy/https_proxy/all_proxy/no_proxy, as curl and docker read them.
+        .target(
+            name: "HTTPProxy",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "VulnDB",
             dependencies: [
-                "MoatSQLite", "Versioning", "Inventory", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "MoatSQLite", "Versioning", "Inventory", "HTTPProxy", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 // `moat db update` downloads (HTTPDownloader).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -77,7 +83,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "OCIModel", "OCIImage", "RegistryCredentials",
+                "OCIModel", "OCIImage", "RegistryCredentials", "HTTPProxy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -201,7 +207,9 @@ let package = Package(
         .testTarget(name: "MoatSQLiteTests", dependencies: ["MoatSQLite"], swiftSettings: strictSettings),
         .testTarget(name: "VersioningTests", dependencies: ["Versioning"], swiftSettings: strictSettings),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "MoatTesting", "LayerFS"], swiftSettings: strictSettings),
-        .testTarget(name: "VulnDBTests", dependencies: ["VulnDB", "MoatTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "HTTPProxyTests", dependencies: ["HTTPProxy", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "VulnDBTests", dependencies: ["VulnDB", "HTTPProxy", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "VulnMatchTests", dependencies: ["VulnMatch", "VulnDB", "Inventory", "MoatTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ScannerTests", dependencies: ["Scanner", "VulnDB", "MoatTesting", "OCIImage"], swiftSettings: strictSettings),
         .testTarget(name: "DockerfileLintTests", dependencies: ["DockerfileLint", "MoatTesting", "OCIModel"], swiftSettings: strictSettings),

@@ -1,3 +1,4 @@
+public import HTTPProxy
 public import RegistryCredentials
 
 /// How moat talks to registries: trust, credentials, retries and time limits.
@@ -13,10 +14,16 @@ public struct RegistryConfiguration: Sendable {
     public var connectTimeout: Int64
     /// Seconds without any byte before a request is abandoned (and retried).
     public var readTimeout: Int64
+    /// Seconds the https attempt of an insecure registry's first request may take (a plain-HTTP server can leave a TLS
+    /// handshake hanging) before its plain http answer is used.
+    public var tlsProbeTimeout: Int64 = 3
     public var userAgent: String
     /// Blobs larger than this are uploaded in chunks of `uploadChunkSize`; smaller ones in one `PUT`.
     public var chunkedUploadThreshold: Int64 = 64 << 20
     public var uploadChunkSize: Int = 16 << 20
+    /// The proxy each request goes through: `https_proxy`, `http_proxy`, `all_proxy` and `no_proxy` from the
+    /// environment, as docker and curl read them.
+    public var proxies = ProxyEnvironment()
 
     public init(insecureRegistries: Set<String> = [], caFiles: [String] = [], credentials: any CredentialSource = CredentialChain([]),
                 retry: RetryPolicy = RetryPolicy(), connectTimeout: Int64 = 15, readTimeout: Int64 = 60, userAgent: String = "moat") {

@@ -48,7 +48,7 @@ extension RegistryTransport {
         let delegate = DirectDelegate(sink: sink, accepted: request.accepted)
         do {
             // No deadline: a large blob may take long; the client's read timeout catches a stalled one.
-            _ = try await client.execute(request: http, delegate: delegate, eventLoop: .indifferent).futureResult.get()
+            _ = try await client(for: url).execute(request: http, delegate: delegate, eventLoop: .indifferent).futureResult.get()
             return .streamed
         } catch let declined as DirectDelegate.Declined {
             if (300...399).contains(declined.status) { await hosts.rememberBlobRedirect(host) }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPProxy
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -33,7 +34,9 @@ struct RegistryRequest: Sendable {
 /// HTTP for one registry client: TLS policy per host, authentication (Bearer tokens and Basic), retries with back-off
 /// and `Retry-After`, and redirects that never carry `Authorization` to another host.
 final class RegistryTransport: Sendable {
+    /// The client for requests that go direct; `client(for:)` picks the one for a URL.
     let client: HTTPClient
+    private let proxied: ProxiedClients
     let configuration: RegistryConfiguration
     let authenticator: RegistryAuthenticator
     let hosts = HostMemory()
@@ -59,12 +62,28 @@ final class RegistryTransport: Sendable {
         // handshake until the connect timeout.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
         self.client = HTTPClient(eventLoopGroupProvider: .shared(RegistryEventLoop.group), configuration: clientConfiguration)
+        self.proxied = ProxiedClients(configuration: clientConfiguration)
         self.configuration = configuration
         self.authenticator = RegistryAuthenticator(credentials: configuration.credentials)
     }
 
     func shutdown() async {
         try? await client.shutdown()
+        await proxied.shutdown()
+    }
+
+    /// The client for `url`: the direct one, or the one for the proxy the environment names for it (AsyncHTTPClient
+    /// sets a proxy per client, so each proxy in use gets a client of its own).
+    func client(for url: String) throws -> HTTPClient {
+        guard let parsed = URL(string: url) else { return client }
+        let proxy: HTTPClient.Configuration.Proxy?
+        do {
+            proxy = try configuration.proxies.proxy(for: parsed)
+        } catch {
+            throw RegistryError(.unsupported, "\(error); fix or unset the proxy variable (https_proxy, http_proxy, all_proxy)")
+        }
+        guard let proxy else { return client }
+        return proxied.client(for: proxy)
     }
 
     /// Sends `request` to `host`, authenticating and retrying as needed; returns a response whose status is accepted.
@@ -145,8 +164,8 @@ final class RegistryTransport: Sendable {
                     if raced.plain, let plain = URL(string: plainURL) { base = plain }
                     await hosts.remember(host: host, scheme: raced.plain ? "http" : "https")
                 } else {
-                    let limit: TimeAmount = probingTLS ? Self.tlsProbeLimit : .seconds(configuration.readTimeout + configuration.connectTimeout)
-                    response = try await client.execute(http, timeout: limit)
+                    let limit: TimeAmount = .seconds(probingTLS ? configuration.tlsProbeTimeout : configuration.readTimeout + configuration.connectTimeout)
+                    response = try await client(for: url).execute(http, timeout: limit)
                     if probing && sameOrigin, let scheme = parsed.scheme { await hosts.remember(host: host, scheme: scheme) }
                 }
             } catch {
@@ -171,9 +190,6 @@ final class RegistryTransport: Sendable {
         throw RegistryError(.invalidResponse, "\(host): more than 5 redirects for \(request.target)")
     }
 
-    /// How long the https attempt of an insecure registry's first request may take before http is tried alone.
-    static let tlsProbeLimit: TimeAmount = .seconds(3)
-
     /// The first request to an insecure registry goes out over https and plain http at once; https wins whenever it
     /// works, as docker prefers it, and a registry that speaks only plain HTTP no longer waits for the failed handshake
     /// before it is asked (on a local registry that was 2 ms of a pull's 12 ms before the first layer byte). Only for
@@ -186,10 +202,12 @@ final class RegistryTransport: Sendable {
         // The TLS configuration stays: it is part of AsyncHTTPClient's connection-pool key, and every later request to
         // this host carries it, so they reuse this connection.
         plain.url = plainURL
-        async let plainAttempt = client.execute(plain, timeout: .seconds(configuration.readTimeout + configuration.connectTimeout))
+        let plainClient = try client(for: plainURL)
+        let secureClient = try client(for: secure.url)
+        async let plainAttempt = plainClient.execute(plain, timeout: .seconds(configuration.readTimeout + configuration.connectTimeout))
         do {
             // Returning cancels the plain attempt; its answer, if any, is dropped unread and its connection closed.
-            return (try await client.execute(secure, timeout: Self.tlsProbeLimit), false)
+            return (try await secureClient.execute(secure, timeout: .seconds(configuration.tlsProbeTimeout)), false)
         } catch {
             do {
                 return (try await plainAttempt, true)
@@ -217,7 +235,7 @@ final class RegistryTransport: Sendable {
             if configuration.isInsecure(authority) { http.tlsConfiguration = Self.unverifiedTLS }
         }
         do {
-            return try await client.execute(http, timeout: .seconds(configuration.readTimeout + configuration.connectTimeout))
+            return try await client(for: http.url).execute(http, timeout: .seconds(configuration.readTimeout + configuration.connectTimeout))
         } catch {
             throw Self.transportError(error, url: http.url, host: URL(string: http.url)?.host ?? http.url)
         }
@@ -313,5 +331,36 @@ actor HostMemory {
 
     func rememberBlobRedirect(_ host: String) {
         redirectingBlobs.insert(host)
+    }
+}
+
+/// One AsyncHTTPClient per proxy in use, made on first use with the transport's settings, all shut down with it.
+final class ProxiedClients: @unchecked Sendable {
+    // @unchecked: `clients` is guarded by `lock`.
+    private let configuration: HTTPClient.Configuration
+    private let lock = NSLock()
+    private var clients: [HTTPClient.Configuration.Proxy: HTTPClient] = [:]
+
+    init(configuration: HTTPClient.Configuration) {
+        self.configuration = configuration
+    }
+
+    func client(for proxy: HTTPClient.Configuration.Proxy) -> HTTPClient {
+        lock.withLock {
+            if let existing = clients[proxy] { return existing }
+            var settings = configuration
+            settings.proxy = proxy
+            let made = HTTPClient(eventLoopGroupProvider: .shared(RegistryEventLoop.group), configuration: settings)
+            clients[proxy] = made
+            return made
+        }
+    }
+
+    func shutdown() async {
+        let all = lock.withLock {
+            defer { clients = [:] }
+            return Array(clients.values)
+        }
+        for client in all { try? await client.shutdown() }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+public import HTTPProxy
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -47,22 +48,6 @@ public struct DownloadError: Error, CustomStringConvertible, Sendable {
 /// Fetches a URL into a file. The default is `HTTPDownloader`; tests may inject another.
 public protocol Downloader: Sendable {
     func fetch(_ request: DownloadRequest, to destination: URL) async throws -> DownloadResult
-}
-
-/// Removes credentials from a URL for messages: user and password are dropped and a query string is replaced by
-/// `?…` (signed URLs carry tokens there).
-public func redactURL(_ text: String) -> String {
-    guard var components = URLComponents(string: text) else { return "<unparsable URL>" }
-    let hadCredentials = components.user != nil || components.password != nil
-    components.user = nil
-    components.password = nil
-    let hadQuery = components.query != nil
-    components.query = nil
-    components.fragment = nil
-    var result = components.string ?? "<unparsable URL>"
-    if hadQuery { result += "?…" }
-    if hadCredentials, let range = result.range(of: "://") { result.insert(contentsOf: "***@", at: range.upperBound) }
-    return result
 }
 
 /// Downloads over HTTP(S) with AsyncHTTPClient (not FoundationNetworking's URLSession, whose Linux implementation can

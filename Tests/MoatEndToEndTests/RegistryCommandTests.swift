@@ -77,6 +77,27 @@ import Testing
         #expect(insecureRefused.stderr.contains("--insecure-registry"), "\(insecureRefused.stderr)")
     }
 
+    /// Proxy variables in the environment (a CI machine's, say) leave a registry on this machine alone, as in docker:
+    /// here they name a port nobody listens on, and the pull still works; a proxy setting moat cannot use is reported
+    /// with the variable to fix.
+    @Test func aRegistryOnThisMachineIsNotReachedThroughTheProxy() async throws {
+        let images = try MoatCLI.images()
+        let registry = try await RegistryServer.start(.plain)
+        defer { Task { await registry.stop() } }
+        try await Skopeo().push(ociLayout: images + "/scratch.oci", to: registry.endpoint, repository: "local/scratch")
+        let unreachable = "http://127.0.0.1:9"
+        let pull = try await MoatCLI.run(["image", "\(registry.host)/local/scratch:latest", "--insecure-registry", registry.host,
+                                          "--scanners", "footprint", "--format", "json"],
+                                         environment: ["https_proxy": unreachable, "http_proxy": unreachable, "all_proxy": unreachable])
+        #expect(pull.status == 0, "\(pull.stderr)")
+
+        let remote = try await MoatCLI.run(["image", "registry.example/team/app:1"],
+                                           environment: ["https_proxy": "https://user:hunter22@proxy.corp:8443"])
+        #expect(remote.status == 1)
+        #expect(remote.stderr.contains("https_proxy") && remote.stderr.contains("http:// and socks5://"), "\(remote.stderr)")
+        #expect(!remote.stderr.contains("hunter22"))
+    }
+
     @Test func concurrentPullsShareOneCache() async throws {
         let images = try MoatCLI.images()
         let registry = try await RegistryServer.start(.plain)

@@ -5,6 +5,7 @@ import Glibc
 import Testing
 import MoatTesting
 import VulnDB
+import HTTPProxy
 
 /// `moat db update` against a local HTTP server on 127.0.0.1 (ephemeral port); nothing contacts the internet.
 @Suite("DatabaseUpdater", .serialized)

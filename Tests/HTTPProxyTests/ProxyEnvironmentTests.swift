@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Testing
-import VulnDB
+import HTTPProxy
 
 /// Proxies chosen from the environment as curl (and so URLSession on Linux) chose them.
 @Suite("ProxyEnvironment")
@@ -44,19 +44,16 @@ struct ProxyEnvironmentTests {
         }
     }
 
-    @Test("a download goes through the http_proxy (a CONNECT tunnel), to a host only the proxy could reach")
-    func downloadThroughProxy() async throws {
-        let directory = try TemporaryDirectory("proxy")
-        let proxyServer = try LocalHTTPServer { _ in HTTPResponse(status: 200, body: Data("through the proxy".utf8)) }
-        defer {
-            proxyServer.stop()
-            directory.remove()
+    @Test("localhost and loopback addresses never go through a proxy, as in docker; unless a test asks")
+    func loopback() throws {
+        let environment = ["https_proxy": "proxy.corp:3128", "http_proxy": "proxy.corp:3128"]
+        for url in ["https://localhost:5000/v2/", "http://127.0.0.1:5000/v2/", "http://127.8.9.10/", "https://[::1]:5000/v2/"] {
+            #expect(try proxy(environment, url) == nil, "\(url)")
         }
-        let downloader = HTTPDownloader(proxies: ProxyEnvironment(["http_proxy": "http://127.0.0.1:\(proxyServer.port)"]))
-        let url = try #require(URL(string: "http://osv-mirror.invalid/PyPI/all.zip"))
-        let result = try await downloader.fetch(DownloadRequest(url: url, timeout: 60), to: directory.file("all.zip"))
-        #expect(result == .downloaded(etag: nil, lastModified: nil, bytes: 17))
-        #expect(proxyServer.requests.map { "\($0.method) \($0.path)" } == ["CONNECT osv-mirror.invalid:80", "GET /PyPI/all.zip"])
-        #expect(try Data(contentsOf: directory.file("all.zip")) == Data("through the proxy".utf8))
+        for url in ["https://128.0.0.1/", "https://localhost.example/", "https://[::2]/", "https://registry.local:5000/"] {
+            #expect(try proxy(environment, url) == .server(host: "proxy.corp", port: 3128), "\(url)")
+        }
+        let throughAll = ProxyEnvironment(environment, bypassesLoopback: false)
+        #expect(try throughAll.proxy(for: try #require(URL(string: "http://127.0.0.1:5000/v2/"))) == .server(host: "proxy.corp", port: 3128))
     }
 }
