@@ -164,7 +164,8 @@ final class RegistryTransport: Sendable {
                     if raced.plain, let plain = URL(string: plainURL) { base = plain }
                     await hosts.remember(host: host, scheme: raced.plain ? "http" : "https")
                 } else {
-                    let limit: TimeAmount = .seconds(probingTLS ? configuration.tlsProbeTimeout : configuration.readTimeout + configuration.connectTimeout)
+                    let seconds = probingTLS ? configuration.tlsProbeTimeout : configuration.readTimeout + configuration.connectTimeout
+                    let limit: TimeAmount = .seconds(seconds)
                     response = try await client(for: url).execute(http, timeout: limit)
                     if probing && sameOrigin, let scheme = parsed.scheme { await hosts.remember(host: host, scheme: scheme) }
                 }

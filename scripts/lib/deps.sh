@@ -115,7 +115,7 @@ moat_deps_registry() {
     moat_need_cmd docker-registry
     moat_need_cmd htpasswd apache2-utils
     # A real HTTP proxy, for pulls through https_proxy.
-    moat_need_cmd tinyproxy
+    moat_need_cmd tinyproxy tinyproxy-bin
     moat_need_cmd kubectl kubernetes-client
 }
 

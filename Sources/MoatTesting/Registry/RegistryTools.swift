@@ -22,7 +22,7 @@ extension TestEnvironment {
 
     /// `tinyproxy`, a real HTTP proxy for tests of `https_proxy` (`ForwardProxy`).
     public static func tinyproxy() throws -> String {
-        try requireTool("tinyproxy", package: "tinyproxy")
+        try requireTool("tinyproxy", package: "tinyproxy-bin")
     }
 
     /// `curl`, used to probe TLS listeners (it takes a per-server CA per call).
@@ -36,7 +36,7 @@ extension TestEnvironment {
         throw RegistryHarnessError(
             .toolMissing,
             "\(name) is not installed (Debian package \(package)): run scripts/test.sh, which installs the registry "
-                + "test tools (packages docker-registry, apache2-utils, skopeo, tinyproxy), or apt-get install \(package)"
+                + "test tools (packages docker-registry, apache2-utils, skopeo, tinyproxy-bin), or apt-get install \(package)"
         )
     }
 
