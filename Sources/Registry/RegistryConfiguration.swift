@@ -17,6 +17,10 @@ public struct RegistryConfiguration: Sendable {
     /// Seconds the https attempt of an insecure registry's first request may take (a plain-HTTP server can leave a TLS
     /// handshake hanging) before its plain http answer is used.
     public var tlsProbeTimeout: Int64 = 3
+    /// Idle connections kept ready to each host beyond those in use (AsyncHTTPClient's pre-warming): right after the
+    /// manifest, the config and the first layer are requested together, and the second of them then finds a connection
+    /// open instead of paying a TCP (and TLS) handshake, one or two round trips to a distant registry.
+    public var preWarmedConnections = 1
     public var userAgent: String
     /// Blobs larger than this are uploaded in chunks of `uploadChunkSize`; smaller ones in one `PUT`.
     public var chunkedUploadThreshold: Int64 = 64 << 20

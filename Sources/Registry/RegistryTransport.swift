@@ -61,6 +61,7 @@ final class RegistryTransport: Sendable {
         // moat retries itself (with back-off and clear errors); the pool's own retries would hide a refused TLS
         // handshake until the connect timeout.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        clientConfiguration.connectionPool.preWarmedHTTP1ConnectionCount = configuration.preWarmedConnections
         self.client = HTTPClient(eventLoopGroupProvider: .shared(RegistryEventLoop.group), configuration: clientConfiguration)
         self.proxied = ProxiedClients(configuration: clientConfiguration)
         self.configuration = configuration

@@ -23,6 +23,7 @@ import Testing
         var configuration = RegistryConfiguration(insecureRegistries: [host])
         configuration.tlsProbeTimeout = 60
         configuration.connectTimeout = 60  // a TLS handshake counts as connecting
+        configuration.preWarmedConnections = 0  // so that a second plain connection means the pool was not reused
         let client = try RegistryClient(configuration: configuration)
         do {
             let started = ContinuousClock.now
@@ -42,6 +43,31 @@ import Testing
         try await server.close()
     }
 
+    /// After the first connection to a host, one more is opened and kept ready (the config and the first layer of a
+    /// pull are asked for at once), on the pool of the scheme that answered.
+    @Test func aSecondConnectionIsKeptReady() async throws {
+        let log = ConnectionLog()
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TLSHolder(log: log)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let host = "127.0.0.1:\(server.localAddress?.port ?? 0)"
+        let client = try RegistryClient(configuration: RegistryConfiguration(insecureRegistries: [host]))
+        do {
+            try await client.ping(registry: host)
+            for _ in 0..<500 where log.accepted - log.tlsConnections < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(log.accepted - log.tlsConnections == 2, "one connection used and one kept ready (no request on it yet)")
+            #expect(log.plainRequests == 1)
+        } catch {
+            await client.shutdown()
+            try await server.close()
+            throw error
+        }
+        await client.shutdown()
+        try await server.close()
+    }
+
     enum Event: Equatable, Sendable { case tlsOpened, plainRequest }
 
     /// What the server saw, and the TLS connections it holds open.
@@ -52,7 +78,11 @@ import Testing
         private var plainSeen = false
         private var connections = 0
         private var requests = 0
+        private var acceptedCount = 0
         var plainConnections: Int { lock.withLock { connections } }
+        var accepted: Int { lock.withLock { acceptedCount } }
+        var tlsConnections: Int { lock.withLock { recorded.filter { $0 == .tlsOpened }.count } }
+        func connectionAccepted() { lock.withLock { acceptedCount += 1 } }
         var plainRequests: Int { lock.withLock { requests } }
         func plainConnectionOpened() { lock.withLock { connections += 1 } }
         func saw(_ event: Event) -> Bool { lock.withLock { recorded.contains(event) } }
@@ -88,6 +118,11 @@ import Testing
 
         init(log: ConnectionLog) {
             self.log = log
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            log.connectionAccepted()
+            context.fireChannelActive()
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
