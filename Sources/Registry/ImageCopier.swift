@@ -87,15 +87,61 @@ public struct ImageCopier: Sendable {
             let store = image.store, path = layer.blobPath
             return UploadSource(size: descriptor.size) { try store.open(path) }
         }
-        let client = registryStore.client
-        return UploadSource(size: descriptor.size, prepare: {
-            _ = try await client.downloadToCache(registryStore.repository, descriptor: descriptor)
+        return Self.registryUploadSource(registryStore.client, registryStore.repository, descriptor)
+    }
+
+    /// A blob of `repository` to push elsewhere: downloaded into the cache only when the push needs its bytes.
+    static func registryUploadSource(_ client: RegistryClient, _ repository: Repository, _ descriptor: Descriptor) -> UploadSource {
+        UploadSource(size: descriptor.size, prepare: {
+            _ = try await client.downloadToCache(repository, descriptor: descriptor)
         }, open: {
             guard let cache = client.cache, cache.contains(descriptor.digest) else {
-                throw ImageError(.notFound, "\(image.source): \(layer.blobPath) was not downloaded")
+                throw ImageError(.notFound, "\(repository): blob \(descriptor.digest) was not downloaded")
             }
             return try SharedFile(path: cache.path(for: descriptor.digest)).stream()
         })
+    }
+
+    /// Copies an index and every manifest it lists between registries (`moat copy --all`): each manifest's blobs
+    /// (mounted when the registry can, else downloaded and uploaded), the manifest by its digest, then the index's
+    /// own bytes under the destination's tag, so every digest, the index's included, stays what it was. Manifests are
+    /// copied as stored, not read as images, so attestations and other artifacts in the index go along. Returns nil,
+    /// having copied nothing, when the source is a single image (`copy` copies that).
+    public func copyIndex(from source: ImageReference, to destination: ImageReference) async throws -> Digest? {
+        guard let client else { throw RegistryError(.io, "copying between registries needs a registry client") }
+        let from = Repository(registry: source.domain, path: source.path)
+        let to = Repository(registry: destination.domain, path: destination.path)
+        let top = try await client.fetchManifest(from, reference: source.digest ?? source.effectiveTag ?? "latest")
+        guard top.isIndex else { return nil }
+        if let pinned = destination.digest, pinned != top.digest.description {
+            throw RegistryError(.digestMismatch, "\(destination): the index is \(top.digest), not the digest in the destination")
+        }
+        let index = try Self.decode(Index.self, top.data, what: "index \(top.digest) of \(from)")
+        for (number, entry) in index.manifests.enumerated() {
+            progress?(number, index.manifests.count, "copying \(entry.platform?.description ?? "manifest") \(entry.digest.short)")
+            let child = try await client.fetchManifest(from, reference: entry.digest.description)
+            guard !child.isIndex else {
+                throw RegistryError(.unsupported, "\(source): index \(top.digest) lists another index (\(entry.digest)); moat copies one level")
+            }
+            let manifest = try Self.decode(Manifest.self, child.data, what: "manifest \(child.digest) of \(from)")
+            for descriptor in [manifest.config] + manifest.layers {
+                try await client.pushBlob(to, digest: descriptor.digest, source: Self.registryUploadSource(client, from, descriptor),
+                                          mountFrom: from)
+            }
+            try await client.pushManifest(to, reference: child.digest.description, data: child.data, mediaType: child.mediaType)
+        }
+        progress?(index.manifests.count, index.manifests.count, "pushing the index")
+        try await client.pushManifest(to, reference: destination.digest ?? destination.effectiveTag ?? top.digest.description,
+                                      data: top.data, mediaType: top.mediaType)
+        return top.digest
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws -> T {
+        do {
+            return try decodeJSON(type, from: data, what: what)
+        } catch {
+            throw RegistryError(.invalidResponse, error.description)
+        }
     }
 
     /// A registry's layers are fetched into the cache first, so the writers read local files (never a blocking network

@@ -98,6 +98,52 @@ import Testing
         #expect(!remote.stderr.contains("hunter22"))
     }
 
+    /// `moat copy --all` copies a multi-platform index between registries whole: the index keeps its digest (as skopeo
+    /// reads it), and each platform's image is there and reads as that platform; a single image copies as without
+    /// `--all`. `--all` to a layout is refused with what to do instead.
+    @Test func copyAllKeepsAWholeIndex() async throws {
+        let registry = try await RegistryServer.start(.plain)
+        defer { Task { await registry.stop() } }
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var amd64 = TestImage()
+        var arm64 = TestImage()
+        arm64.platform = Platform(os: "linux", architecture: "arm64")
+        var amd64Files = TarBuilder()
+        amd64Files.file("app/arch", "amd64")
+        amd64.addLayer(amd64Files)
+        var arm64Files = TarBuilder()
+        arm64Files.file("app/arch", "arm64")
+        arm64.addLayer(arm64Files)
+        try ImageWriter.writeOCILayout([(nil, amd64), (nil, arm64)], to: work + "/multi", nestedIndex: true)
+        try await Skopeo().copy(from: "oci:" + work + "/multi", to: registry.endpoint, repository: "multi/app", tag: "1", allPlatforms: true)
+        let indexDigest = try await Skopeo().manifestDigest(registry.endpoint, repository: "multi/app", reference: "1")
+        let insecure = ["--insecure-registry", registry.host]
+
+        let copy = try await MoatCLI.run(["copy", "--all", "-q", "\(registry.host)/multi/app:1", "docker://\(registry.host)/mirror/app:1"] + insecure)
+        #expect(copy.status == 0, "\(copy.stderr)")
+        #expect(copy.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == indexDigest)
+        #expect(try await Skopeo().manifestDigest(registry.endpoint, repository: "mirror/app", reference: "1") == indexDigest,
+                "the index is pushed byte for byte")
+        for architecture in ["amd64", "arm64"] {
+            let scan = try await MoatCLI.run(["image", "\(registry.host)/mirror/app:1", "--platform", "linux/\(architecture)",
+                                              "--scanners", "footprint", "--format", "json"] + insecure)
+            #expect(scan.status == 0, "linux/\(architecture) of the copy: \(scan.stderr)")
+        }
+
+        // A single image copies as without --all.
+        try ImageWriter.writeOCILayout([(nil, amd64)], to: work + "/single")
+        try await Skopeo().copy(from: "oci:" + work + "/single", to: registry.endpoint, repository: "single/app", tag: "1")
+        let single = try await MoatCLI.run(["copy", "--all", "-q", "\(registry.host)/single/app:1", "docker://\(registry.host)/mirror/single:1"] + insecure)
+        #expect(single.status == 0, "\(single.stderr)")
+        #expect(try await Skopeo().manifestDigest(registry.endpoint, repository: "mirror/single", reference: "1")
+                == (try await Skopeo().manifestDigest(registry.endpoint, repository: "single/app", reference: "1")))
+
+        let refused = try await MoatCLI.run(["copy", "--all", "\(registry.host)/multi/app:1", "oci:" + work + "/out"] + insecure)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--all copies between registries"), "\(refused.stderr)")
+    }
+
     @Test func concurrentPullsShareOneCache() async throws {
         let images = try MoatCLI.images()
         let registry = try await RegistryServer.start(.plain)

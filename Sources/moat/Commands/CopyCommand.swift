@@ -18,11 +18,12 @@ struct CopyCommand: AsyncParsableCommand {
 
         Blobs are copied byte for byte, so the manifest digest stays the same, except from a docker-archive, which has \
         no manifest: moat writes an OCI manifest for it. From an index, the platform chosen with --platform (default: \
-        this machine's) is copied.
+        this machine's) is copied; between registries, --all copies the index and every manifest in it.
 
         Examples:
           moat copy oci:./app.oci:1.4 docker://127.0.0.1:5000/team/app:1.4 --insecure-registry 127.0.0.1:5000
           moat copy registry.example.com/team/app:1.4 docker-archive:app.tar:team/app:1.4
+          moat copy --all docker.io/library/alpine:3.20 registry.example.com/mirror/alpine:3.20
         """
     )
 
@@ -35,6 +36,9 @@ struct CopyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Platform to copy from a multi-platform index.", valueName: "os/arch[/variant]"))
     var platform: String?
 
+    @Flag(help: "Copy a multi-platform index whole (every platform, attestations too), keeping its digest; between registries.")
+    var all = false
+
     @Option(help: ArgumentHelp("Cache directory (default: $MOAT_CACHE_DIR, $XDG_CACHE_HOME/moat, ~/.cache/moat).", valueName: "dir"))
     var cacheDir: String?
 
@@ -45,13 +49,21 @@ struct CopyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let wantedPlatform = try platform.map { try Platform(parsing: $0) }
+        let target = try ImageLocation.destination(destination)
+        let whole = try wholeIndex(to: target)
         let client = try registry.client(cacheDirectory: cacheDir)
         do {
-            let image = try await openSource(client: client, platform: wantedPlatform)
-            let target = try ImageLocation.destination(destination)
             let onTerminal = !quiet && isatty(STDERR_FILENO) != 0
             let progress: (@Sendable (Int, Int, String) -> Void)? = onTerminal ? Self.showProgress : nil
-            let digest = try await ImageCopier(client: client, progress: progress).copy(image, to: target)
+            let copier = ImageCopier(client: client, progress: progress)
+            if let whole, let digest = try await copier.copyIndex(from: whole.source, to: whole.destination) {
+                if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                await client.shutdown()
+                print(quiet ? digest.description : "Copied the index \(whole.source) and every image in it to \(target) (index \(digest))")
+                return
+            }
+            let image = try await openSource(client: client, platform: wantedPlatform)
+            let digest = try await copier.copy(image, to: target)
             if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             await client.shutdown()
             print(quiet ? digest.description : "Copied \(image.source) to \(target) (manifest \(digest))")
@@ -65,6 +77,16 @@ struct CopyCommand: AsyncParsableCommand {
             await client.shutdown()
             throw error
         }
+    }
+
+    /// For `--all`: the two registry references (a single image is then copied as without it).
+    private func wholeIndex(to target: CopyDestination) throws -> (source: ImageReference, destination: ImageReference)? {
+        guard all else { return nil }
+        if platform != nil { throw ValidationError("--all copies every platform; drop --platform, or drop --all to copy one") }
+        guard case .registry(let source) = try ImageLocation.source(source), case .registry(let destination) = target else {
+            throw ValidationError("--all copies between registries (docker://SRC docker://DST); to or from a layout or an archive, moat copies one platform (--platform)")
+        }
+        return (source, destination)
     }
 
     /// One line on stderr, rewritten in place: `[2/5] pushing sha256:abc… (1234 bytes)`.
