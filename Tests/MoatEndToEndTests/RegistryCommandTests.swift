@@ -102,23 +102,11 @@ import Testing
     /// reads it), and each platform's image is there and reads as that platform; a single image copies as without
     /// `--all`. `--all` to a layout is refused with what to do instead.
     @Test func copyAllKeepsAWholeIndex() async throws {
-        let registry = try await RegistryServer.start(.plain)
-        defer { Task { await registry.stop() } }
-        let work = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        var amd64 = TestImage()
-        var arm64 = TestImage()
-        arm64.platform = Platform(os: "linux", architecture: "arm64")
-        var amd64Files = TarBuilder()
-        amd64Files.file("app/arch", "amd64")
-        amd64.addLayer(amd64Files)
-        var arm64Files = TarBuilder()
-        arm64Files.file("app/arch", "arm64")
-        arm64.addLayer(arm64Files)
-        try ImageWriter.writeOCILayout([(nil, amd64), (nil, arm64)], to: work + "/multi", nestedIndex: true)
-        try await Skopeo().copy(from: "oci:" + work + "/multi", to: registry.endpoint, repository: "multi/app", tag: "1", allPlatforms: true)
-        let indexDigest = try await Skopeo().manifestDigest(registry.endpoint, repository: "multi/app", reference: "1")
-        let insecure = ["--insecure-registry", registry.host]
+        let workspace = try await RegistryWorkspace.start()
+        defer { workspace.remove() }
+        let registry = workspace.registry, work = workspace.work
+        let (indexDigest, amd64) = try await workspace.pushTwoPlatformImage(repository: "multi/app", tag: "1")
+        let insecure = workspace.insecure
 
         let copy = try await MoatCLI.run(["copy", "--all", "-q", "\(registry.host)/multi/app:1", "docker://\(registry.host)/mirror/app:1"] + insecure)
         #expect(copy.status == 0, "\(copy.stderr)")

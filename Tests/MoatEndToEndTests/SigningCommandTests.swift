@@ -266,21 +266,10 @@ import Testing
     }
 
     @Test func multiPlatformImagesAreSignedByTheirIndexDigest() async throws {
-        let registry = try await RegistryServer.start(.plain)
-        defer { Task { await registry.stop() } }
-        let work = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        var amd64 = TestImage()
-        var arm64 = TestImage()
-        arm64.platform = Platform(os: "linux", architecture: "arm64")
-        for (index, image) in [(0, "amd64"), (1, "arm64")] {
-            var tar = TarBuilder()
-            tar.file("app/arch", image)
-            if index == 0 { amd64.addLayer(tar) } else { arm64.addLayer(tar) }
-        }
-        try ImageWriter.writeOCILayout([(nil, amd64), (nil, arm64)], to: work + "/multi", nestedIndex: true)
-        try await Skopeo().copy(from: "oci:" + work + "/multi", to: registry.endpoint, repository: "multi/app", tag: "1", allPlatforms: true)
-        let indexDigest = try await Skopeo().manifestDigest(registry.endpoint, repository: "multi/app", reference: "1")
+        let workspace = try await RegistryWorkspace.start()
+        defer { workspace.remove() }
+        let registry = workspace.registry, work = workspace.work
+        let indexDigest = try await workspace.pushTwoPlatformImage(repository: "multi/app", tag: "1").indexDigest
         _ = try await MoatCLI.run(["generate-key-pair", "--output-key-prefix", work + "/k"], environment: password)
         let insecure = ["--insecure-registry", registry.host]
         let sign = try await MoatCLI.run(["sign", "--key", work + "/k.key", "\(registry.host)/multi/app:1"] + insecure, environment: password)

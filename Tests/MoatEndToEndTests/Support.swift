@@ -1,6 +1,7 @@
 import Foundation
 import ImageAnalysis
 import MoatTesting
+import OCIModel
 import Testing
 
 /// What one run of the `moat` binary produced.
@@ -161,5 +162,22 @@ struct RegistryWorkspace {
         let registry = self.registry
         Task { await registry.stop() }
         try? FileManager.default.removeItem(atPath: work)
+    }
+
+    /// Pushes (with skopeo `--all`) an index of two images, linux/amd64 and linux/arm64, each one layer holding
+    /// `app/arch` with its architecture; returns the index digest and the amd64 image.
+    func pushTwoPlatformImage(repository: String, tag: String) async throws -> (indexDigest: String, amd64: TestImage) {
+        var amd64 = TestImage()
+        var arm64 = TestImage()
+        arm64.platform = Platform(os: "linux", architecture: "arm64")
+        for (architecture, image) in [("amd64", 0), ("arm64", 1)] {
+            var tar = TarBuilder()
+            tar.file("app/arch", architecture)
+            if image == 0 { amd64.addLayer(tar) } else { arm64.addLayer(tar) }
+        }
+        let layout = work + "/\(repository.replacingOccurrences(of: "/", with: "-"))-multi"
+        try ImageWriter.writeOCILayout([(nil, amd64), (nil, arm64)], to: layout, nestedIndex: true)
+        try await Skopeo().copy(from: "oci:" + layout, to: registry.endpoint, repository: repository, tag: tag, allPlatforms: true)
+        return (try await Skopeo().manifestDigest(registry.endpoint, repository: repository, reference: tag), amd64)
     }
 }

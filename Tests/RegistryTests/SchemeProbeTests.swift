@@ -13,19 +13,11 @@ import Testing
     /// answer comes over http, which is remembered for the host, and the next request reuses the plain connection (a
     /// pull's config `GET` follows its manifest's).
     @Test func plainHTTPIsAskedWithoutWaitingForTheTLSAttempt() async throws {
-        let log = ConnectionLog()
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TLSHolder(log: log)) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        let host = "127.0.0.1:\(server.localAddress?.port ?? 0)"
-        var configuration = RegistryConfiguration(insecureRegistries: [host])
-        configuration.tlsProbeTimeout = 60
-        configuration.connectTimeout = 60  // a TLS handshake counts as connecting
-        configuration.preWarmedConnections = 0  // so that a second plain connection means the pool was not reused
-        let client = try RegistryClient(configuration: configuration)
-        do {
+        try await withTLSHolder { configuration in
+            configuration.tlsProbeTimeout = 60
+            configuration.connectTimeout = 60  // a TLS handshake counts as connecting
+            configuration.preWarmedConnections = 0  // so that a second plain connection means the pool was not reused
+        } test: { client, host, log in
             let started = ContinuousClock.now
             try await client.ping(registry: host)
             #expect(ContinuousClock.now - started < .seconds(30), "the plain request waited for the TLS attempt to give up")
@@ -34,18 +26,23 @@ import Testing
             try await client.ping(registry: host)
             #expect(log.plainRequests == 2)
             #expect(log.plainConnections == 1, "the request after the race opened a connection of its own")
-        } catch {
-            await client.shutdown()
-            try await server.close()
-            throw error
         }
-        await client.shutdown()
-        try await server.close()
     }
 
     /// After the first connection to a host, one more is opened and kept ready (the config and the first layer of a
     /// pull are asked for at once), on the pool of the scheme that answered.
     @Test func aSecondConnectionIsKeptReady() async throws {
+        try await withTLSHolder { _ in } test: { client, host, log in
+            try await client.ping(registry: host)
+            for _ in 0..<500 where log.accepted - log.tlsConnections < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(log.accepted - log.tlsConnections == 2, "one connection used and one kept ready (no request on it yet)")
+            #expect(log.plainRequests == 1)
+        }
+    }
+
+    /// Runs `test` with a client for a `TLSHolder` server on 127.0.0.1 (named insecure), then stops both.
+    func withTLSHolder(configure: (inout RegistryConfiguration) -> Void,
+                       test: (RegistryClient, String, ConnectionLog) async throws -> Void) async throws {
         let log = ConnectionLog()
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
@@ -53,12 +50,11 @@ import Testing
             }
             .bind(host: "127.0.0.1", port: 0).get()
         let host = "127.0.0.1:\(server.localAddress?.port ?? 0)"
-        let client = try RegistryClient(configuration: RegistryConfiguration(insecureRegistries: [host]))
+        var configuration = RegistryConfiguration(insecureRegistries: [host])
+        configure(&configuration)
+        let client = try RegistryClient(configuration: configuration)
         do {
-            try await client.ping(registry: host)
-            for _ in 0..<500 where log.accepted - log.tlsConnections < 2 { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(log.accepted - log.tlsConnections == 2, "one connection used and one kept ready (no request on it yet)")
-            #expect(log.plainRequests == 1)
+            try await test(client, host, log)
         } catch {
             await client.shutdown()
             try await server.close()
