@@ -71,6 +71,11 @@ public final class OCILayoutWriter: LocalImageWriter {
 
     /// Adds the manifest to `index.json`, replacing an entry with the same name.
     public func finish(manifest: Descriptor, config: Descriptor, layers: [Descriptor], name: String?) throws {
+        try record(manifest, name: name)
+    }
+
+    /// Adds a manifest or an index, already written as a blob, to `index.json`, replacing an entry with the same name.
+    public func record(_ manifest: Descriptor, name: String?) throws {
         let indexPath = directory + "/index.json"
         var index = Index(manifests: [])
         if let data = FileManager.default.contents(atPath: indexPath) {

@@ -102,37 +102,62 @@ public struct ImageCopier: Sendable {
         })
     }
 
-    /// Copies an index and every manifest it lists between registries (`moat copy --all`): each manifest's blobs
-    /// (mounted when the registry can, else downloaded and uploaded), the manifest by its digest, then the index's
-    /// own bytes under the destination's tag, so every digest, the index's included, stays what it was. Manifests are
-    /// copied as stored, not read as images, so attestations and other artifacts in the index go along. Returns nil,
-    /// having copied nothing, when the source is a single image (`copy` copies that).
-    public func copyIndex(from source: ImageReference, to destination: ImageReference) async throws -> Digest? {
-        guard let client else { throw RegistryError(.io, "copying between registries needs a registry client") }
+    /// Copies an index and every manifest it lists from a registry (`moat copy --all`), as stored: each manifest's
+    /// blobs, the manifest, then the index's own bytes, so every digest, the index's included, stays what it was.
+    /// Manifests are not read as images, so attestations and other artifacts in the index go along. To a registry
+    /// the blobs are mounted when it can, each manifest is pushed by digest and the index under the destination's
+    /// tag; to an OCI layout the index becomes the entry named as asked. Returns nil, having copied nothing, when
+    /// the source is a single image (`copy` copies that).
+    public func copyIndex(from source: ImageReference, to destination: CopyDestination) async throws -> Digest? {
+        guard let client else { throw RegistryError(.io, "copying from a registry needs a registry client") }
+        if case .dockerArchive = destination {
+            throw RegistryError(.unsupported, "a docker-archive holds one image: copy one platform (--platform), or the whole index to a registry or an OCI layout (oci:DIR)")
+        }
         let from = Repository(registry: source.domain, path: source.path)
-        let to = Repository(registry: destination.domain, path: destination.path)
         let top = try await client.fetchManifest(from, reference: source.digest ?? source.effectiveTag ?? "latest")
         guard top.isIndex else { return nil }
-        if let pinned = destination.digest, pinned != top.digest.description {
-            throw RegistryError(.digestMismatch, "\(destination): the index is \(top.digest), not the digest in the destination")
-        }
         let index = try Self.decode(Index.self, top.data, what: "index \(top.digest) of \(from)")
-        for (number, entry) in index.manifests.enumerated() {
-            progress?(number, index.manifests.count, "copying \(entry.platform?.description ?? "manifest") \(entry.digest.short)")
+        var children: [(fetched: FetchedManifest, manifest: Manifest)] = []
+        for entry in index.manifests {
             let child = try await client.fetchManifest(from, reference: entry.digest.description)
             guard !child.isIndex else {
                 throw RegistryError(.unsupported, "\(source): index \(top.digest) lists another index (\(entry.digest)); moat copies one level")
             }
-            let manifest = try Self.decode(Manifest.self, child.data, what: "manifest \(child.digest) of \(from)")
-            for descriptor in [manifest.config] + manifest.layers {
-                try await client.pushBlob(to, digest: descriptor.digest, source: Self.registryUploadSource(client, from, descriptor),
-                                          mountFrom: from)
-            }
-            try await client.pushManifest(to, reference: child.digest.description, data: child.data, mediaType: child.mediaType)
+            children.append((child, try Self.decode(Manifest.self, child.data, what: "manifest \(child.digest) of \(from)")))
         }
-        progress?(index.manifests.count, index.manifests.count, "pushing the index")
-        try await client.pushManifest(to, reference: destination.digest ?? destination.effectiveTag ?? top.digest.description,
-                                      data: top.data, mediaType: top.mediaType)
+        switch destination {
+        case .registry(let reference):
+            if let pinned = reference.digest, pinned != top.digest.description {
+                throw RegistryError(.digestMismatch, "\(reference): the index is \(top.digest), not the digest in the destination")
+            }
+            let to = Repository(registry: reference.domain, path: reference.path)
+            for (number, (child, manifest)) in children.enumerated() {
+                progress?(number, children.count, "copying manifest \(child.digest.short)")
+                for descriptor in [manifest.config] + manifest.layers {
+                    try await client.pushBlob(to, digest: descriptor.digest, source: Self.registryUploadSource(client, from, descriptor),
+                                              mountFrom: from)
+                }
+                try await client.pushManifest(to, reference: child.digest.description, data: child.data, mediaType: child.mediaType)
+            }
+            progress?(children.count, children.count, "pushing the index")
+            try await client.pushManifest(to, reference: reference.digest ?? reference.effectiveTag ?? top.digest.description,
+                                          data: top.data, mediaType: top.mediaType)
+        case .ociLayout(let directory, let name):
+            let writer = try OCILayoutWriter(directory: directory)
+            for (number, (child, manifest)) in children.enumerated() {
+                progress?(number, children.count, "copying manifest \(child.digest.short)")
+                for descriptor in [manifest.config] + manifest.layers where !writer.hasBlob(descriptor.digest) {
+                    // Fetched into the cache first: the writer reads local files, never the network.
+                    let file = try await client.downloadToCache(from, descriptor: descriptor)
+                    try writer.writeBlob(descriptor.digest, size: descriptor.size, from: try SharedFile(path: file).stream())
+                }
+                try writer.writeBlob(child.digest, size: Int64(child.data.count), from: DataStream(child.data))
+            }
+            try writer.writeBlob(top.digest, size: Int64(top.data.count), from: DataStream(top.data))
+            try writer.record(Descriptor(mediaType: top.mediaType, digest: top.digest, size: Int64(top.data.count)), name: name)
+        case .dockerArchive:
+            break
+        }
         return top.digest
     }
 

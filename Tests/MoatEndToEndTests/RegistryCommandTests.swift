@@ -98,9 +98,9 @@ import Testing
         #expect(!remote.stderr.contains("hunter22"))
     }
 
-    /// `moat copy --all` copies a multi-platform index between registries whole: the index keeps its digest (as skopeo
-    /// reads it), and each platform's image is there and reads as that platform; a single image copies as without
-    /// `--all`. `--all` to a layout is refused with what to do instead.
+    /// `moat copy --all` copies a multi-platform index whole, to a registry or an OCI layout: the index keeps its
+    /// digest (as skopeo reads it), and each platform's image is there and reads as that platform; a single image
+    /// copies as without `--all`. `--all` to a docker-archive is refused with what to do instead.
     @Test func copyAllKeepsAWholeIndex() async throws {
         let workspace = try await RegistryWorkspace.start()
         defer { workspace.remove() }
@@ -127,9 +127,20 @@ import Testing
         #expect(try await Skopeo().manifestDigest(registry.endpoint, repository: "mirror/single", reference: "1")
                 == (try await Skopeo().manifestDigest(registry.endpoint, repository: "single/app", reference: "1")))
 
-        let refused = try await MoatCLI.run(["copy", "--all", "\(registry.host)/multi/app:1", "oci:" + work + "/out"] + insecure)
+        // To an OCI layout: the index is the named entry, each platform reads from it, and skopeo copies it back whole
+        // with the same digest.
+        let toLayout = try await MoatCLI.run(["copy", "--all", "-q", "\(registry.host)/multi/app:1", "oci:" + work + "/out:1"] + insecure)
+        #expect(toLayout.status == 0, "\(toLayout.stderr)")
+        #expect(toLayout.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == indexDigest)
+        let arm = try await MoatCLI.run(["image", "--layout", work + "/out", "--platform", "linux/arm64", "--scanners", "footprint",
+                                         "--format", "json"])
+        #expect(arm.status == 0, "\(arm.stderr)")
+        try await Skopeo().copy(from: "oci:" + work + "/out:1", to: registry.endpoint, repository: "back/app", tag: "1", allPlatforms: true)
+        #expect(try await Skopeo().manifestDigest(registry.endpoint, repository: "back/app", reference: "1") == indexDigest)
+
+        let refused = try await MoatCLI.run(["copy", "--all", "\(registry.host)/multi/app:1", "docker-archive:" + work + "/app.tar"] + insecure)
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("--all copies between registries"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("cannot write a docker-archive"), "\(refused.stderr)")
     }
 
     @Test func concurrentPullsShareOneCache() async throws {

@@ -18,7 +18,8 @@ struct CopyCommand: AsyncParsableCommand {
 
         Blobs are copied byte for byte, so the manifest digest stays the same, except from a docker-archive, which has \
         no manifest: moat writes an OCI manifest for it. From an index, the platform chosen with --platform (default: \
-        this machine's) is copied; between registries, --all copies the index and every manifest in it.
+        this machine's) is copied; from a registry to a registry or an OCI layout, --all copies the index and every \
+        manifest in it.
 
         Examples:
           moat copy oci:./app.oci:1.4 docker://127.0.0.1:5000/team/app:1.4 --insecure-registry 127.0.0.1:5000
@@ -36,7 +37,7 @@ struct CopyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Platform to copy from a multi-platform index.", valueName: "os/arch[/variant]"))
     var platform: String?
 
-    @Flag(help: "Copy a multi-platform index whole (every platform, attestations too), keeping its digest; between registries.")
+    @Flag(help: "Copy a multi-platform index whole (every platform, attestations too), keeping its digest; from a registry to a registry or an OCI layout.")
     var all = false
 
     @Option(help: ArgumentHelp("Cache directory (default: $MOAT_CACHE_DIR, $XDG_CACHE_HOME/moat, ~/.cache/moat).", valueName: "dir"))
@@ -56,10 +57,10 @@ struct CopyCommand: AsyncParsableCommand {
             let onTerminal = !quiet && isatty(STDERR_FILENO) != 0
             let progress: (@Sendable (Int, Int, String) -> Void)? = onTerminal ? Self.showProgress : nil
             let copier = ImageCopier(client: client, progress: progress)
-            if let whole, let digest = try await copier.copyIndex(from: whole.source, to: whole.destination) {
+            if let whole, let digest = try await copier.copyIndex(from: whole, to: target) {
                 if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 await client.shutdown()
-                print(quiet ? digest.description : "Copied the index \(whole.source) and every image in it to \(target) (index \(digest))")
+                print(quiet ? digest.description : "Copied the index \(whole) and every image in it to \(target) (index \(digest))")
                 return
             }
             let image = try await openSource(client: client, platform: wantedPlatform)
@@ -79,14 +80,17 @@ struct CopyCommand: AsyncParsableCommand {
         }
     }
 
-    /// For `--all`: the two registry references (a single image is then copied as without it).
-    private func wholeIndex(to target: CopyDestination) throws -> (source: ImageReference, destination: ImageReference)? {
+    /// For `--all`: the registry reference to copy the index of (a single image is then copied as without it).
+    private func wholeIndex(to target: CopyDestination) throws -> ImageReference? {
         guard all else { return nil }
         if platform != nil { throw ValidationError("--all copies every platform; drop --platform, or drop --all to copy one") }
-        guard case .registry(let source) = try ImageLocation.source(source), case .registry(let destination) = target else {
-            throw ValidationError("--all copies between registries (docker://SRC docker://DST); to or from a layout or an archive, moat copies one platform (--platform)")
+        guard case .registry(let source) = try ImageLocation.source(source) else {
+            throw ValidationError("--all copies an index from a registry (to a registry or oci:DIR); from a layout or an archive, moat copies one platform (--platform)")
         }
-        return (source, destination)
+        if case .dockerArchive = target {
+            throw ValidationError("--all cannot write a docker-archive, which holds one image: copy to a registry or oci:DIR, or one platform (--platform)")
+        }
+        return source
     }
 
     /// One line on stderr, rewritten in place: `[2/5] pushing sha256:abc… (1234 bytes)`.
