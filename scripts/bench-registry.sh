@@ -97,16 +97,17 @@ run_once() {
         'BEGIN { split(used, t, " "); printf "%.3f %d %.2f\n", end - start, t[1], t[2] + t[3] }' >> "$into"
 }
 
+median_seconds() { awk '{ print $1 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
 # "median s, peak MB, median CPU s" of the runs in file $1.
 summary() {
     local median peak cpu
-    median=$(awk '{ print $1 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    median=$(median_seconds "$1")
     peak=$(awk '{ print $2 }' "$1" | sort -n | tail -1)
     cpu=$(awk '{ print $3 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
     printf '%s s, %d MB, %s s CPU' "$median" "$((peak / 1024))" "$cpu"
 }
 
-median_seconds() { awk '{ print $1 }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # "+N%": the median over the rounds of (seconds in file $2 ÷ seconds in file $1 - 1), line i of each being round i.
 paired_ratio() {

@@ -106,13 +106,10 @@ public struct ImageCopier: Sendable {
     /// blobs, the manifest, then the index's own bytes, so every digest, the index's included, stays what it was.
     /// Manifests are not read as images, so attestations and other artifacts in the index go along. To a registry
     /// the blobs are mounted when it can, each manifest is pushed by digest and the index under the destination's
-    /// tag; to an OCI layout the index becomes the entry named as asked. Returns nil, having copied nothing, when
-    /// the source is a single image (`copy` copies that).
+    /// tag; to an OCI layout the index becomes the entry named as asked; a docker-archive, which holds one image, is
+    /// refused. Returns nil, having copied nothing, when the source is a single image (`copy` copies that).
     public func copyIndex(from source: ImageReference, to destination: CopyDestination) async throws -> Digest? {
         guard let client else { throw RegistryError(.io, "copying from a registry needs a registry client") }
-        if case .dockerArchive = destination {
-            throw RegistryError(.unsupported, "a docker-archive holds one image: copy one platform (--platform), or the whole index to a registry or an OCI layout (oci:DIR)")
-        }
         let from = Repository(registry: source.domain, path: source.path)
         let top = try await client.fetchManifest(from, reference: source.digest ?? source.effectiveTag ?? "latest")
         guard top.isIndex else { return nil }
@@ -156,7 +153,7 @@ public struct ImageCopier: Sendable {
             try writer.writeBlob(top.digest, size: Int64(top.data.count), from: DataStream(top.data))
             try writer.record(Descriptor(mediaType: top.mediaType, digest: top.digest, size: Int64(top.data.count)), name: name)
         case .dockerArchive:
-            break
+            throw RegistryError(.unsupported, "a docker-archive holds one image: copy one platform (--platform), or the whole index to a registry or an OCI layout (oci:DIR)")
         }
         return top.digest
     }
